@@ -1,0 +1,309 @@
+//! The scanning loop: keyword hits → windows → regex candidates → filters → findings.
+
+use std::ops::Range;
+
+use super::{
+    filters::{is_hash_like, looks_random, shannon_entropy},
+    finding::{Finding, Related, Secret, Validation},
+    lines::positions_of,
+    rule::{Decoder, Rule},
+    validate::decode_base64_any,
+    Detector, Input,
+};
+use crate::detect::{Category, Confidence};
+
+/// Bytes before a keyword hit where a rule's match may start (a keyword inside the secret, such
+/// as OpenAI's `T3BlbkFJ` marker, sits well after the secret's first byte).
+const LOOK_BEHIND: usize = 256;
+/// How far a window's end may be stretched to reach the end of its line.
+const LINE_STRETCH: usize = 4096;
+/// Decoded values are scanned again once, never recursively.
+const MAX_DECODE_DEPTH: usize = 1;
+
+/// A candidate that passed every filter, before positions are computed.
+struct Candidate {
+    rule: usize,
+    span: Range<usize>,
+    validation: Validation,
+    /// For decoded values: the more specific rule that matched the plaintext.
+    inner_rule: Option<usize>,
+}
+
+pub(super) fn scan(det: &Detector, input: Input<'_>, depth: usize) -> Vec<Finding> {
+    let bytes = input.bytes;
+    let windows = keyword_windows(det, input);
+    let mut candidates = Vec::new();
+    for (rule_idx, ranges) in windows.into_iter().enumerate() {
+        if ranges.is_empty() {
+            continue;
+        }
+        let rule = &det.rules[rule_idx];
+        for w in ranges {
+            run_rule(det, rule_idx, rule, bytes, w, depth, &mut candidates);
+        }
+    }
+    let candidates = resolve_overlaps(det, candidates);
+    let mut findings = to_findings(det, bytes, candidates);
+    pair_credentials(det, &mut findings);
+    findings
+}
+
+/// Per rule, the merged byte windows in which its regex must run.
+fn keyword_windows(det: &Detector, input: Input<'_>) -> Vec<Vec<Range<usize>>> {
+    let bytes = input.bytes;
+    let mut out: Vec<Vec<Range<usize>>> = vec![Vec::new(); det.rules.len()];
+    let lockfile = input.path.is_some_and(|p| det.filters.is_lockfile(p));
+    let mut applicable: Vec<Option<bool>> = vec![None; det.rules.len()];
+    for m in det.keywords.find_overlapping_iter(bytes) {
+        for &ri in &det.keyword_rules[m.pattern().as_usize()] {
+            let rule = &det.rules[ri];
+            let ok = *applicable[ri].get_or_insert_with(|| rule_applies(rule, input, lockfile));
+            if !ok {
+                continue;
+            }
+            let start = m.start().saturating_sub(LOOK_BEHIND);
+            let end = stretch_to_line_end(bytes, (m.end() + rule.window()).min(bytes.len()));
+            let list = &mut out[ri];
+            match list.last_mut() {
+                Some(last) if start <= last.end => {
+                    last.start = last.start.min(start);
+                    last.end = last.end.max(end);
+                }
+                _ => list.push(start..end),
+            }
+        }
+    }
+    out
+}
+
+fn rule_applies(rule: &Rule, input: Input<'_>, lockfile: bool) -> bool {
+    if lockfile && rule.info.confidence < Confidence::High && !rule.skips("lockfile") {
+        return false;
+    }
+    match (&rule.path_glob, input.path) {
+        (Some(glob), Some(path)) => glob.is_match(path),
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
+}
+
+/// Ends a window at the end of its line, so a token is not cut in half (and then matched as a
+/// shorter, bogus token). Bounded, so a single 10 MB line costs no more than any other window.
+fn stretch_to_line_end(bytes: &[u8], end: usize) -> usize {
+    let limit = (end + LINE_STRETCH).min(bytes.len());
+    match memchr::memchr(b'\n', &bytes[end..limit]) {
+        Some(i) => end + i,
+        None => limit,
+    }
+}
+
+fn run_rule(
+    det: &Detector,
+    rule_idx: usize,
+    rule: &Rule,
+    bytes: &[u8],
+    window: Range<usize>,
+    depth: usize,
+    out: &mut Vec<Candidate>,
+) {
+    let re = rule.regex();
+    let group = rule.secret_group();
+    // Slicing the end keeps the search inside the window; `captures_at` on the start keeps the
+    // bytes before the window visible to `\b` and other look-around assertions.
+    let hay = &bytes[..window.end];
+    let mut pos = window.start;
+    let mut locs = re.capture_locations();
+    while pos <= hay.len() {
+        let Some(m) = re.captures_read_at(&mut locs, hay, pos) else {
+            break;
+        };
+        pos = if m.end() > m.start() { m.end() } else { m.end() + 1 };
+        let Some((s, e)) = locs.get(group) else {
+            continue;
+        };
+        if s == e {
+            continue;
+        }
+        if let Some(c) = judge(det, rule_idx, rule, bytes, s..e, depth) {
+            out.push(c);
+        }
+    }
+}
+
+/// Applies filters, context, decoder and validator to one regex candidate.
+fn judge(
+    det: &Detector,
+    rule_idx: usize,
+    rule: &Rule,
+    bytes: &[u8],
+    span: Range<usize>,
+    depth: usize,
+) -> Option<Candidate> {
+    let secret = &bytes[span.clone()];
+    let f = &det.filters;
+    if !rule.skips("known_example") && f.is_known_example(secret) {
+        return None;
+    }
+    if !rule.skips("placeholder") && f.is_placeholder(secret) {
+        return None;
+    }
+    if !rule.skips("reference") && f.is_reference(secret) {
+        return None;
+    }
+    if !rule.spec.allow_hex && !rule.skips("hash") && is_hash_like(secret) {
+        return None;
+    }
+    if let Some(ctx) = rule.context_regex() {
+        let cw = rule.context_window();
+        let from = span.start.saturating_sub(cw);
+        let to = (span.end + cw).min(bytes.len());
+        if !ctx.is_match(&bytes[from..to]) {
+            return None;
+        }
+    }
+    let mut validation = Validation::Unchecked;
+    if let Some(v) = rule.validator {
+        if !v.check(secret) {
+            return None;
+        }
+        validation = Validation::Confirmed;
+    }
+    let mut inner_rule = None;
+    match rule.decoder {
+        Some(Decoder::Base64) => {
+            let plain = decode_base64_any(secret)?;
+            if depth < MAX_DECODE_DEPTH {
+                let inner = scan(det, Input::new(&plain), depth + 1);
+                if let Some(best) = inner.iter().max_by_key(|f| (f.rule.confidence, f.validation == Validation::Confirmed)) {
+                    inner_rule = det.by_id.get(&best.rule.id).copied();
+                    if best.validation == Validation::Confirmed {
+                        validation = Validation::Confirmed;
+                    }
+                }
+            }
+            if inner_rule.is_none() && !plaintext_is_secret(det, rule, &plain) {
+                return None;
+            }
+        }
+        None => {
+            if let Some(min) = rule.spec.min_entropy {
+                if shannon_entropy(secret) < min {
+                    return None;
+                }
+            }
+            if rule.spec.random && !looks_random(secret) {
+                return None;
+            }
+        }
+    }
+    Some(Candidate {
+        rule: rule_idx,
+        span,
+        validation,
+        inner_rule,
+    })
+}
+
+/// A decoded value with no more specific finding inside is judged on its own.
+fn plaintext_is_secret(det: &Detector, rule: &Rule, plain: &[u8]) -> bool {
+    let plain = plain.trim_ascii();
+    if plain.is_empty() || det.filters.is_placeholder(plain) || det.filters.is_reference(plain) {
+        return false;
+    }
+    if let Some(min) = rule.spec.min_entropy {
+        if shannon_entropy(plain) < min {
+            return false;
+        }
+    }
+    !rule.spec.random || looks_random(plain)
+}
+
+/// When several rules claim overlapping bytes, the most specific one wins: a validated match,
+/// then higher confidence, then a named provider over a generic rule, then the longer match.
+fn resolve_overlaps(det: &Detector, mut cands: Vec<Candidate>) -> Vec<Candidate> {
+    cands.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)));
+    let rank = |c: &Candidate| {
+        let info = &det.rules[c.inner_rule.unwrap_or(c.rule)].info;
+        (
+            c.validation == Validation::Confirmed,
+            info.confidence,
+            info.category != Category::Generic,
+            c.span.len(),
+        )
+    };
+    let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
+    for c in cands {
+        match kept.last_mut() {
+            Some(last) if c.span.start < last.span.end => {
+                if c.span == last.span && c.rule == last.rule {
+                    continue;
+                }
+                if rank(&c) > rank(last) {
+                    *last = c;
+                }
+            }
+            _ => kept.push(c),
+        }
+    }
+    kept
+}
+
+fn to_findings(det: &Detector, bytes: &[u8], cands: Vec<Candidate>) -> Vec<Finding> {
+    let mut offsets: Vec<usize> = cands.iter().flat_map(|c| [c.span.start, c.span.end]).collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let positions = positions_of(bytes, &offsets);
+    let pos_of = |o: usize| positions[offsets.binary_search(&o).expect("offset was collected")];
+    cands
+        .into_iter()
+        .map(|c| {
+            let info = det.rules[c.inner_rule.unwrap_or(c.rule)].info.clone();
+            Finding {
+                rule: info,
+                start: pos_of(c.span.start),
+                end: pos_of(c.span.end),
+                secret: Secret::new(&bytes[c.span.clone()]),
+                span: c.span,
+                validation: c.validation,
+                related: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// Folds the second half of a paired credential (an AWS secret key next to its key id) into
+/// the first, so one credential is one finding.
+fn pair_credentials(det: &Detector, findings: &mut Vec<Finding>) {
+    let mut absorbed = vec![false; findings.len()];
+    for i in 0..findings.len() {
+        let Some(partner_id) = det
+            .rule(&findings[i].rule.id)
+            .and_then(|r| r.spec.pairs_with.as_deref())
+        else {
+            continue;
+        };
+        let here = findings[i].span.start;
+        let nearest = findings
+            .iter()
+            .enumerate()
+            .filter(|(j, f)| !absorbed[*j] && *j != i && f.rule.id == partner_id)
+            .min_by_key(|(_, f)| f.span.start.abs_diff(here))
+            .map(|(j, _)| j);
+        if let Some(j) = nearest {
+            absorbed[j] = true;
+            let p = &findings[j];
+            let related = Related {
+                rule_id: p.rule.id.clone(),
+                span: p.span.clone(),
+                start: p.start,
+                end: p.end,
+            };
+            findings[i].related.push(related);
+        }
+    }
+    let mut k = 0;
+    findings.retain(|_| {
+        k += 1;
+        !absorbed[k - 1]
+    });
+}

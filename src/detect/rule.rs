@@ -1,0 +1,364 @@
+//! The rule format (`rules/*.toml`, `[[rules]]` in config) and its compiled form.
+//!
+//! A [`RuleSpec`] is exactly what a file says; a [`Rule`] is a checked spec whose regexes compile
+//! on first use, so starting a hook or an editor session does not pay for rules that never fire.
+
+use std::{fmt, sync::OnceLock};
+
+use regex::bytes::{Regex, RegexBuilder};
+use serde::{Deserialize, Serialize};
+
+use super::{validate::Validator, DetectError};
+
+/// What kind of non-human identity a credential belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    ServiceAccount,
+    ApiKey,
+    OauthClient,
+    CiToken,
+    CertificateOrPrivateKey,
+    CloudWorkload,
+    AiAgent,
+    DatabaseCredential,
+    Generic,
+}
+
+impl Category {
+    pub const ALL: [Category; 9] = [
+        Category::ServiceAccount,
+        Category::ApiKey,
+        Category::OauthClient,
+        Category::CiToken,
+        Category::CertificateOrPrivateKey,
+        Category::CloudWorkload,
+        Category::AiAgent,
+        Category::DatabaseCredential,
+        Category::Generic,
+    ];
+
+    /// The snake_case name used in rule files and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::ServiceAccount => "service_account",
+            Category::ApiKey => "api_key",
+            Category::OauthClient => "oauth_client",
+            Category::CiToken => "ci_token",
+            Category::CertificateOrPrivateKey => "certificate_or_private_key",
+            Category::CloudWorkload => "cloud_workload",
+            Category::AiAgent => "ai_agent",
+            Category::DatabaseCredential => "database_credential",
+            Category::Generic => "generic",
+        }
+    }
+
+    /// A human label for reports ("AI agent credential").
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::ServiceAccount => "service account",
+            Category::ApiKey => "API key",
+            Category::OauthClient => "OAuth client",
+            Category::CiToken => "CI/CD token",
+            Category::CertificateOrPrivateKey => "certificate / private key",
+            Category::CloudWorkload => "cloud workload identity",
+            Category::AiAgent => "AI agent credential",
+            Category::DatabaseCredential => "database credential",
+            Category::Generic => "generic secret",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How sure a rule is. `High` blocks a commit by default, `Medium` warns, `Low` is opt-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Confidence {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "low" => Ok(Confidence::Low),
+            "medium" => Ok(Confidence::Medium),
+            "high" => Ok(Confidence::High),
+            other => Err(format!(
+                "unknown confidence `{other}` (expected low, medium or high)"
+            )),
+        }
+    }
+}
+
+/// A rule exactly as written in TOML.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub provider: Option<String>,
+    pub category: Category,
+    pub confidence: Confidence,
+    pub keywords: Vec<String>,
+    pub regex: String,
+    #[serde(default)]
+    pub validator: Option<String>,
+    #[serde(default)]
+    pub min_entropy: Option<f64>,
+    #[serde(default)]
+    pub random: bool,
+    #[serde(default)]
+    pub context: Option<String>,
+    #[serde(default)]
+    pub context_window: Option<usize>,
+    #[serde(default)]
+    pub window: Option<usize>,
+    #[serde(default)]
+    pub env_var: Option<String>,
+    #[serde(default)]
+    pub pairs_with: Option<String>,
+    #[serde(default)]
+    pub decoder: Option<String>,
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Path the examples are scanned as, for rules limited by `path`.
+    #[serde(default)]
+    pub example_path: Option<String>,
+    #[serde(default)]
+    pub allow_hex: bool,
+    #[serde(default)]
+    pub skip_filters: Vec<String>,
+    pub remediation: String,
+    #[serde(default)]
+    pub reference: Option<String>,
+    #[serde(default)]
+    pub examples: Vec<String>,
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}
+
+/// The metadata of a rule that travels with each finding (cheap to share through an `Arc`).
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleInfo {
+    pub id: String,
+    pub name: String,
+    pub provider: String,
+    pub category: Category,
+    pub confidence: Confidence,
+    pub remediation: String,
+    pub reference: Option<String>,
+    pub env_var: Option<String>,
+}
+
+/// Standard filters a rule may opt out of by name.
+pub const FILTER_NAMES: [&str; 5] = ["placeholder", "reference", "known_example", "hash", "lockfile"];
+
+/// Decoders a rule may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decoder {
+    Base64,
+}
+
+/// A checked rule. Regexes compile lazily, once per process.
+#[derive(Debug)]
+pub struct Rule {
+    pub spec: RuleSpec,
+    pub info: std::sync::Arc<RuleInfo>,
+    pub validator: Option<Validator>,
+    pub decoder: Option<Decoder>,
+    pub path_glob: Option<globset::GlobMatcher>,
+    /// Index of the capture group that holds the secret.
+    secret_group: OnceLock<usize>,
+    regex: OnceLock<Regex>,
+    context: OnceLock<Option<Regex>>,
+}
+
+/// Bytes after a keyword hit that a rule's regex may reach by default.
+pub const DEFAULT_WINDOW: usize = 512;
+/// Bytes either side of a secret in which a rule's `context` must match by default.
+pub const DEFAULT_CONTEXT_WINDOW: usize = 400;
+/// Compiled regex size limit per rule: generous for real rules, a wall against pathological ones.
+const REGEX_SIZE_LIMIT: usize = 8 * 1024 * 1024;
+
+pub(crate) fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
+        // ASCII classes: secrets are ASCII, and Unicode-aware \w and \b are far slower.
+        .unicode(false)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+}
+
+impl Rule {
+    /// Checks a spec. With `eager`, the regexes are compiled now (user rules: an invalid regex
+    /// must be reported at load time, naming the rule); built-in rules compile on first use and
+    /// are covered by the rule tests.
+    pub fn new(spec: RuleSpec, origin: &str, eager: bool) -> Result<Rule, DetectError> {
+        let rule_id = spec.id.clone();
+        let bad = |message: String| DetectError::InvalidRule {
+            origin: origin.to_string(),
+            rule: rule_id.clone(),
+            message,
+        };
+        if spec.id.is_empty()
+            || !spec
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        {
+            return Err(bad(
+                "`id` must be non-empty kebab-case (a-z, 0-9, `-`, `.`)".into(),
+            ));
+        }
+        if spec.keywords.is_empty() || spec.keywords.iter().any(|k| k.len() < 2) {
+            return Err(bad(
+                "`keywords` must list at least one literal of two or more bytes; the regex only runs near them".into(),
+            ));
+        }
+        let validator = match &spec.validator {
+            None => None,
+            Some(name) => Some(Validator::from_name(name).ok_or_else(|| {
+                bad(format!(
+                    "unknown validator `{name}` (known: {})",
+                    Validator::NAMES.join(", ")
+                ))
+            })?),
+        };
+        let decoder = match spec.decoder.as_deref() {
+            None => None,
+            Some("base64") => Some(Decoder::Base64),
+            Some(other) => return Err(bad(format!("unknown decoder `{other}` (known: base64)"))),
+        };
+        for f in &spec.skip_filters {
+            if !FILTER_NAMES.contains(&f.as_str()) {
+                return Err(bad(format!(
+                    "unknown filter `{f}` in skip_filters (known: {})",
+                    FILTER_NAMES.join(", ")
+                )));
+            }
+        }
+        let path_glob = match &spec.path {
+            None => None,
+            Some(g) => Some(
+                globset::GlobBuilder::new(g)
+                    .literal_separator(false)
+                    .build()
+                    .map_err(|e| bad(format!("invalid `path` glob: {e}")))?
+                    .compile_matcher(),
+            ),
+        };
+        let info = std::sync::Arc::new(RuleInfo {
+            id: spec.id.clone(),
+            name: spec.name.clone(),
+            provider: spec.provider.clone().unwrap_or_else(|| spec.name.clone()),
+            category: spec.category,
+            confidence: spec.confidence,
+            remediation: spec.remediation.clone(),
+            reference: spec.reference.clone(),
+            env_var: spec.env_var.clone(),
+        });
+        let rule = Rule {
+            spec,
+            info,
+            validator,
+            decoder,
+            path_glob,
+            secret_group: OnceLock::new(),
+            regex: OnceLock::new(),
+            context: OnceLock::new(),
+        };
+        if eager {
+            rule.compile().map_err(bad)?;
+        }
+        Ok(rule)
+    }
+
+    /// Compiles both regexes, reporting a readable error instead of panicking later.
+    pub fn compile(&self) -> Result<(), String> {
+        let re = build_regex(&self.spec.regex).map_err(|e| format!("invalid `regex`: {e}"))?;
+        let group = secret_group_of(&re)?;
+        let ctx = match &self.spec.context {
+            Some(c) => Some(build_regex(c).map_err(|e| format!("invalid `context`: {e}"))?),
+            None => None,
+        };
+        let _ = self.secret_group.set(group);
+        let _ = self.regex.set(re);
+        let _ = self.context.set(ctx);
+        Ok(())
+    }
+
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// The rule's regex, compiled on first use. Built-in rules are tested to compile; a user
+    /// rule was compiled eagerly at load time, so this cannot fail for a loaded rule.
+    pub(crate) fn regex(&self) -> &Regex {
+        self.regex.get_or_init(|| {
+            build_regex(&self.spec.regex)
+                .unwrap_or_else(|e| panic!("rule {} has an invalid regex: {e}", self.spec.id))
+        })
+    }
+
+    pub(crate) fn secret_group(&self) -> usize {
+        *self
+            .secret_group
+            .get_or_init(|| secret_group_of(self.regex()).unwrap_or(0))
+    }
+
+    pub(crate) fn context_regex(&self) -> Option<&Regex> {
+        self.context
+            .get_or_init(|| {
+                self.spec.context.as_ref().map(|c| {
+                    build_regex(c).unwrap_or_else(|e| {
+                        panic!("rule {} has an invalid context regex: {e}", self.spec.id)
+                    })
+                })
+            })
+            .as_ref()
+    }
+
+    pub(crate) fn window(&self) -> usize {
+        self.spec.window.unwrap_or(DEFAULT_WINDOW)
+    }
+
+    pub(crate) fn context_window(&self) -> usize {
+        self.spec.context_window.unwrap_or(DEFAULT_CONTEXT_WINDOW)
+    }
+
+    pub(crate) fn skips(&self, filter: &str) -> bool {
+        self.spec.skip_filters.iter().any(|f| f == filter)
+    }
+}
+
+/// The secret is the named group `secret` if there is one, else group 1, else the whole match.
+fn secret_group_of(re: &Regex) -> Result<usize, String> {
+    if let Some(i) = re.capture_names().position(|n| n == Some("secret")) {
+        return Ok(i);
+    }
+    Ok(if re.captures_len() > 1 { 1 } else { 0 })
+}

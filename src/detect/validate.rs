@@ -1,0 +1,322 @@
+//! Offline checks that prove a candidate is structurally a real credential. No network, ever:
+//! a failed check drops the candidate, a passed one marks the finding `validated`.
+
+use base64::{
+    engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD},
+    Engine,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validator {
+    GithubChecksum,
+    NpmChecksum,
+    Jwt,
+    PemPrivateKey,
+    OpensshPrivateKey,
+    PypiMacaroon,
+    AwsKeyId,
+    AgeBech32,
+    Base64UserPass,
+}
+
+impl Validator {
+    pub const NAMES: [&'static str; 9] = [
+        "github_checksum",
+        "npm_checksum",
+        "jwt",
+        "pem_private_key",
+        "openssh_private_key",
+        "pypi_macaroon",
+        "aws_key_id",
+        "age_bech32",
+        "base64_userpass",
+    ];
+
+    pub fn from_name(name: &str) -> Option<Validator> {
+        Some(match name {
+            "github_checksum" => Validator::GithubChecksum,
+            "npm_checksum" => Validator::NpmChecksum,
+            "jwt" => Validator::Jwt,
+            "pem_private_key" => Validator::PemPrivateKey,
+            "openssh_private_key" => Validator::OpensshPrivateKey,
+            "pypi_macaroon" => Validator::PypiMacaroon,
+            "aws_key_id" => Validator::AwsKeyId,
+            "age_bech32" => Validator::AgeBech32,
+            "base64_userpass" => Validator::Base64UserPass,
+            _ => return None,
+        })
+    }
+
+    /// True when `secret` passes the check.
+    pub fn check(self, secret: &[u8]) -> bool {
+        match self {
+            Validator::GithubChecksum | Validator::NpmChecksum => crc32_base62_token(secret),
+            Validator::Jwt => jwt(secret),
+            Validator::PemPrivateKey => pem_private_key(secret),
+            Validator::OpensshPrivateKey => openssh_private_key(secret),
+            Validator::PypiMacaroon => pypi_macaroon(secret),
+            Validator::AwsKeyId => aws_key_id(secret),
+            Validator::AgeBech32 => age_bech32(secret),
+            Validator::Base64UserPass => base64_userpass(secret),
+        }
+    }
+}
+
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// `base62(crc32(body))`, left-padded with `0` to six characters.
+pub fn base62_crc32(body: &[u8]) -> [u8; 6] {
+    let mut n = crc32fast::hash(body);
+    let mut out = [b'0'; 6];
+    for slot in out.iter_mut().rev() {
+        *slot = BASE62[(n % 62) as usize];
+        n /= 62;
+    }
+    out
+}
+
+/// GitHub (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`) and npm (`npm_`) tokens: the last six characters
+/// are the base62 CRC32 of the characters between the prefix's `_` and the checksum.
+fn crc32_base62_token(token: &[u8]) -> bool {
+    let Some(us) = token.iter().position(|&b| b == b'_') else {
+        return false;
+    };
+    let rest = &token[us + 1..];
+    if rest.len() <= 6 {
+        return false;
+    }
+    let (body, sum) = rest.split_at(rest.len() - 6);
+    base62_crc32(body) == sum
+}
+
+/// Decodes base64 in any of the common alphabets, with or without padding.
+pub fn decode_base64_any(s: &[u8]) -> Option<Vec<u8>> {
+    let s: Vec<u8> = s
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    for engine in [&STANDARD, &URL_SAFE] {
+        if let Ok(v) = engine.decode(&s) {
+            return Some(v);
+        }
+    }
+    let trimmed: &[u8] = {
+        let end = s.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
+        &s[..end]
+    };
+    for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
+        if let Ok(v) = engine.decode(trimmed) {
+            return Some(v);
+        }
+    }
+    None
+}
+
+fn json_object(bytes: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {
+    match serde_json::from_slice::<serde_json::Value>(bytes).ok()? {
+        serde_json::Value::Object(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// A JWS: header and payload are base64url JSON objects, and the header names an `alg`.
+fn jwt(token: &[u8]) -> bool {
+    let parts: Vec<&[u8]> = token.split(|&b| b == b'.').collect();
+    if parts.len() != 3 || parts[0].is_empty() || parts[1].is_empty() {
+        return false;
+    }
+    let Some(header) = decode_base64_any(parts[0]).and_then(|h| json_object(&h)) else {
+        return false;
+    };
+    if !header.get("alg").is_some_and(|a| a.is_string()) {
+        return false;
+    }
+    decode_base64_any(parts[1])
+        .and_then(|p| json_object(&p))
+        .is_some()
+}
+
+/// The base64 body of an armored block, without its BEGIN/END lines and `Key: value` headers.
+fn armored_body(block: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(block);
+    let mut body = Vec::new();
+    for line in text
+        .split(['\n', '\r'])
+        .map(|l| l.trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ','))
+    {
+        // Keys pasted into code often keep literal `\n` escapes.
+        for piece in line.split("\\n") {
+            let piece = piece.trim();
+            if piece.is_empty() || piece.starts_with("-----") || piece.contains(':') {
+                continue;
+            }
+            body.extend_from_slice(piece.as_bytes());
+        }
+    }
+    body
+}
+
+/// A PEM private key whose body decodes to DER starting with a SEQUENCE. Traditional encrypted
+/// keys (`Proc-Type: 4,ENCRYPTED`) carry ciphertext, which is accepted when it decodes at all.
+fn pem_private_key(block: &[u8]) -> bool {
+    let body = armored_body(block);
+    let Some(der) = decode_base64_any(&body) else {
+        return false;
+    };
+    let encrypted = block.windows(9).any(|w| w == b"ENCRYPTED");
+    der.len() >= 64 && (der[0] == 0x30 || encrypted)
+}
+
+fn openssh_private_key(block: &[u8]) -> bool {
+    let body = armored_body(block);
+    decode_base64_any(&body).is_some_and(|d| d.starts_with(b"openssh-key-v1\0"))
+}
+
+/// `pypi-` + base64 of a v2 macaroon: version 2, then the location field (type 1) naming pypi.
+fn pypi_macaroon(token: &[u8]) -> bool {
+    let Some(b64) = token.strip_prefix(b"pypi-") else {
+        return false;
+    };
+    let Some(m) = decode_base64_any(b64) else {
+        return false;
+    };
+    m.starts_with(b"\x02\x01\x08pypi.org") || m.starts_with(b"\x02\x01\x0dtest.pypi.org")
+}
+
+/// Four-character AWS prefix and sixteen base32 characters.
+fn aws_key_id(id: &[u8]) -> bool {
+    id.len() == 20
+        && id[..4].iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && id[4..]
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(b))
+}
+
+/// An age identity is Bech32 (BIP-173) with human-readable part `age-secret-key-`.
+fn age_bech32(key: &[u8]) -> bool {
+    let s = key.to_ascii_lowercase();
+    let Some(sep) = s.iter().rposition(|&b| b == b'1') else {
+        return false;
+    };
+    let (hrp, data) = (&s[..sep], &s[sep + 1..]);
+    if hrp != b"age-secret-key-" || data.len() < 7 {
+        return false;
+    }
+    const CHARSET: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    let mut values = Vec::with_capacity(hrp.len() * 2 + 1 + data.len());
+    values.extend(hrp.iter().map(|c| c >> 5));
+    values.push(0);
+    values.extend(hrp.iter().map(|c| c & 31));
+    for c in data {
+        match CHARSET.iter().position(|x| x == c) {
+            Some(v) => values.push(v as u8),
+            None => return false,
+        }
+    }
+    bech32_polymod(&values) == 1
+}
+
+fn bech32_polymod(values: &[u8]) -> u32 {
+    const GEN: [u32; 5] = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+    let mut chk: u32 = 1;
+    for &v in values {
+        let top = chk >> 25;
+        chk = ((chk & 0x1ffffff) << 5) ^ u32::from(v);
+        for (i, g) in GEN.iter().enumerate() {
+            if (top >> i) & 1 == 1 {
+                chk ^= g;
+            }
+        }
+    }
+    chk
+}
+
+/// Docker `auth` values: base64 of `user:password` with both parts present.
+fn base64_userpass(value: &[u8]) -> bool {
+    let Some(plain) = decode_base64_any(value) else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(&plain) else {
+        return false;
+    };
+    matches!(text.split_once(':'), Some((u, p)) if !u.is_empty() && p.len() >= 4 && !p.contains('\n'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn github_token(prefix: &str, body: &str) -> String {
+        let sum = base62_crc32(body.as_bytes());
+        format!("{prefix}_{body}{}", std::str::from_utf8(&sum).unwrap())
+    }
+
+    #[test]
+    fn github_checksum_accepts_computed_and_rejects_altered() {
+        let t = github_token("ghp", "Zq8RtY2uVw3XyA4bC5dE6fG7hJ8kL9");
+        assert!(Validator::GithubChecksum.check(t.as_bytes()));
+        let mut bad = t.into_bytes();
+        let last = bad.len() - 1;
+        bad[last] = if bad[last] == b'A' { b'B' } else { b'A' };
+        assert!(!Validator::GithubChecksum.check(&bad));
+    }
+
+    #[test]
+    fn jwt_needs_alg_and_json() {
+        let h = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+        let p = URL_SAFE_NO_PAD.encode(br#"{"sub":"svc-build","iat":1700000000}"#);
+        assert!(Validator::Jwt.check(format!("{h}.{p}.c2lnbmF0dXJl").as_bytes()));
+        let no_alg = URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT"}"#);
+        assert!(!Validator::Jwt.check(format!("{no_alg}.{p}.c2ln").as_bytes()));
+        assert!(!Validator::Jwt.check(b"eyJhbGciOi.notjson.sig"));
+    }
+
+    #[test]
+    fn pypi_macaroon_location() {
+        let mut m = b"\x02\x01\x08pypi.org\x02\x01".to_vec();
+        m.extend_from_slice(&[7u8; 40]);
+        let tok = format!("pypi-{}", URL_SAFE_NO_PAD.encode(&m));
+        assert!(Validator::PypiMacaroon.check(tok.as_bytes()));
+        let other = format!(
+            "pypi-{}",
+            URL_SAFE_NO_PAD.encode(b"\x02\x01\x08evil.org\x02\x01xxxxxxxxxxxx")
+        );
+        assert!(!Validator::PypiMacaroon.check(other.as_bytes()));
+    }
+
+    #[test]
+    fn bech32_reference_vector() {
+        // BIP-173 valid test vector (lowercase), checked with the age hrp swapped out.
+        let v = b"a12uel5l";
+        let s = v.to_vec();
+        let sep = s.iter().rposition(|&b| b == b'1').unwrap();
+        const CHARSET: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+        let hrp = &s[..sep];
+        let mut values: Vec<u8> = hrp.iter().map(|c| c >> 5).collect();
+        values.push(0);
+        values.extend(hrp.iter().map(|c| c & 31));
+        values.extend(
+            s[sep + 1..]
+                .iter()
+                .map(|c| CHARSET.iter().position(|x| x == c).unwrap() as u8),
+        );
+        assert_eq!(bech32_polymod(&values), 1);
+        assert!(!age_bech32(b"AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQ"));
+    }
+
+    #[test]
+    fn aws_key_id_alphabet() {
+        assert!(aws_key_id(b"AKIAZ2Y4QWERTYU7ABCD"));
+        assert!(!aws_key_id(b"AKIAZ2Y4QWERTYU8ABCD")); // 8 is not base32
+        assert!(!aws_key_id(b"AKIAZ2Y4QWERTYU7ABC"));
+    }
+
+    #[test]
+    fn docker_auth_needs_user_and_password() {
+        let ok = STANDARD.encode("deploy-bot:Xk29fjQ0aPz");
+        assert!(base64_userpass(ok.as_bytes()));
+        let no_pw = STANDARD.encode("deploy-bot:");
+        assert!(!base64_userpass(no_pw.as_bytes()));
+    }
+}

@@ -1,0 +1,8 @@
+//! keyward: stops hardcoded credentials of non-human identities from reaching a repository.
+//!
+//! The library is the whole product; the binary is a thin front-end. [`detect`] turns bytes into
+//! findings and is pure. [`scanner::Scanner`] adds configuration and suppression on top, and is
+//! what every front-end calls: `keyward scan`, the pre-commit hook and the language server.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod detect;
