@@ -6,3 +6,8 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod detect;
+pub mod config;
+pub mod scanner;
+pub mod suppress;
+
+pub use scanner::{FileScan, Scanner};

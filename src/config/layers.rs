@@ -1,0 +1,404 @@
+//! Reading and merging the configuration layers into effective [`Settings`].
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    fmt,
+    path::{Path, PathBuf},
+};
+
+use super::file::{ConfigFile, VaultSection};
+use crate::detect::{toml_error, Confidence, DetectError, RuleSpec};
+
+/// Where a layer comes from, weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LayerKind {
+    Builtin,
+    Policy,
+    User,
+    Repo,
+}
+
+impl LayerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LayerKind::Builtin => "built-in default",
+            LayerKind::Policy => "org policy",
+            LayerKind::User => "user config",
+            LayerKind::Repo => "repository config",
+        }
+    }
+}
+
+/// One parsed configuration file.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub kind: LayerKind,
+    pub path: Option<PathBuf>,
+    pub file: ConfigFile,
+}
+
+/// Where an effective setting came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub kind: LayerKind,
+    pub path: Option<PathBuf>,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.path {
+            Some(p) => write!(f, "{} ({})", self.kind.as_str(), p.display()),
+            None => f.write_str(self.kind.as_str()),
+        }
+    }
+}
+
+/// Setting name → the layer that decided it, for `keyward config explain`.
+pub type SourcesOf = BTreeMap<String, Origin>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Parse(#[from] DetectError),
+    #[error("{}: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// The effective configuration after merging every layer.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Repository root the repository layer and relative paths belong to.
+    pub root: Option<PathBuf>,
+    pub block_at: Confidence,
+    pub report_at: Confidence,
+    pub max_file_size: u64,
+    pub disabled_rules: BTreeSet<String>,
+    /// Custom rules with the file that defined them.
+    pub custom_rules: Vec<(String, RuleSpec)>,
+    pub allow_paths: Vec<String>,
+    pub allow_rules: BTreeSet<String>,
+    pub allow_values: Vec<String>,
+    /// Absolute path of the baseline file (it may not exist yet).
+    pub baseline_path: Option<PathBuf>,
+    pub allow_skip: bool,
+    pub fail_open: bool,
+    pub vault: VaultSection,
+    /// Rules the org policy locked (`*` = all).
+    pub locked_rules: BTreeSet<String>,
+    pub sources: SourcesOf,
+    /// Attempts by a later layer to weaken a locked setting; they were ignored.
+    pub warnings: Vec<String>,
+    pub layers: Vec<Layer>,
+}
+
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+pub const DEFAULT_BASELINE: &str = ".keyward-baseline.toml";
+pub const REPO_CONFIG: &str = ".keyward.toml";
+/// System-wide policy path used when `KEYWARD_POLICY` is not set.
+pub const SYSTEM_POLICY: &str = "/etc/keyward/policy.toml";
+
+impl Default for Settings {
+    fn default() -> Self {
+        let builtin = Origin {
+            kind: LayerKind::Builtin,
+            path: None,
+        };
+        let mut sources = SourcesOf::new();
+        for key in [
+            "scan.block_at",
+            "scan.report_at",
+            "scan.max_file_size",
+            "hook.allow_skip",
+            "hook.fail_open",
+            "baseline.path",
+        ] {
+            sources.insert(key.to_string(), builtin.clone());
+        }
+        Settings {
+            root: None,
+            block_at: Confidence::High,
+            report_at: Confidence::Medium,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            disabled_rules: BTreeSet::new(),
+            custom_rules: Vec::new(),
+            allow_paths: Vec::new(),
+            allow_rules: BTreeSet::new(),
+            allow_values: Vec::new(),
+            baseline_path: None,
+            allow_skip: true,
+            fail_open: false,
+            vault: VaultSection::default(),
+            locked_rules: BTreeSet::new(),
+            sources,
+            warnings: Vec::new(),
+            layers: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// Loads and merges every layer for a repository rooted at `root` (or none, for stdin and
+    /// loose files).
+    pub fn load(root: Option<&Path>) -> Result<Settings, ConfigError> {
+        let layers = load_layers(root)?;
+        Ok(Settings::merge(root, layers))
+    }
+
+    /// True when the org policy locked this rule.
+    pub fn is_locked(&self, rule_id: &str) -> bool {
+        self.locked_rules.contains("*") || self.locked_rules.contains(rule_id)
+    }
+
+    /// Merges layers, weakest first. Locks set by the policy are enforced here, once, so no
+    /// front-end can forget them.
+    pub fn merge(root: Option<&Path>, layers: Vec<Layer>) -> Settings {
+        let mut s = Settings {
+            root: root.map(Path::to_path_buf),
+            ..Settings::default()
+        };
+        let mut lock_block_at = false;
+        let mut lock_paths = false;
+        let mut skip_locked = false;
+        for layer in &layers {
+            let origin = Origin {
+                kind: layer.kind,
+                path: layer.path.clone(),
+            };
+            let f = &layer.file;
+            let is_policy = layer.kind == LayerKind::Policy;
+            let weakening = |what: String| {
+                format!("{origin}: ignored `{what}`: the org policy locks it")
+            };
+            if is_policy {
+                s.locked_rules.extend(f.policy.locked_rules.iter().cloned());
+                lock_block_at |= f.policy.lock_block_at;
+                lock_paths |= f.policy.lock_allowlist_paths;
+            }
+            if let Some(b) = f.scan.block_at {
+                if lock_block_at && !is_policy && b > s.block_at {
+                    s.warnings.push(weakening(format!("scan.block_at = \"{b}\"")));
+                } else {
+                    s.block_at = b;
+                    s.sources.insert("scan.block_at".into(), origin.clone());
+                }
+            }
+            if let Some(r) = f.scan.report_at {
+                s.report_at = r;
+                s.sources.insert("scan.report_at".into(), origin.clone());
+            }
+            if let Some(m) = f.scan.max_file_size {
+                s.max_file_size = m;
+                s.sources.insert("scan.max_file_size".into(), origin.clone());
+            }
+            for id in &f.rules.disable {
+                if !is_policy && s.is_locked(id) {
+                    s.warnings.push(weakening(format!("rules.disable = [\"{id}\"]")));
+                } else {
+                    s.disabled_rules.insert(id.clone());
+                    s.sources.insert(format!("rules.disable.{id}"), origin.clone());
+                }
+            }
+            let origin_name = layer
+                .path
+                .as_ref()
+                .map_or_else(|| layer.kind.as_str().to_string(), |p| p.display().to_string());
+            for spec in &f.rule {
+                s.sources.insert(format!("rule.{}", spec.id), origin.clone());
+                s.custom_rules.push((origin_name.clone(), spec.clone()));
+            }
+            for p in &f.allowlist.paths {
+                if lock_paths && !is_policy {
+                    s.warnings.push(weakening(format!("allowlist.paths = [\"{p}\"]")));
+                } else {
+                    s.allow_paths.push(p.clone());
+                    s.sources.insert(format!("allowlist.paths.{p}"), origin.clone());
+                }
+            }
+            for id in &f.allowlist.rules {
+                if !is_policy && s.is_locked(id) {
+                    s.warnings.push(weakening(format!("allowlist.rules = [\"{id}\"]")));
+                } else {
+                    s.allow_rules.insert(id.clone());
+                    s.sources.insert(format!("allowlist.rules.{id}"), origin.clone());
+                }
+            }
+            for v in &f.allowlist.values {
+                s.allow_values.push(v.clone());
+                s.sources.insert(format!("allowlist.values.{v}"), origin.clone());
+            }
+            if let Some(p) = &f.baseline.path {
+                s.baseline_path = Some(resolve(root, layer, p));
+                s.sources.insert("baseline.path".into(), origin.clone());
+            }
+            if let Some(a) = f.hook.allow_skip {
+                if skip_locked && !is_policy {
+                    s.warnings.push(weakening(format!("hook.allow_skip = {a}")));
+                } else {
+                    s.allow_skip = a;
+                    skip_locked |= is_policy && !a;
+                    s.sources.insert("hook.allow_skip".into(), origin.clone());
+                }
+            }
+            if let Some(o) = f.hook.fail_open {
+                s.fail_open = o;
+                s.sources.insert("hook.fail_open".into(), origin.clone());
+            }
+            let v = &f.vault;
+            for (key, val, slot) in [
+                ("vault.address", &v.address, &mut s.vault.address),
+                ("vault.mount", &v.mount, &mut s.vault.mount),
+                ("vault.path", &v.path, &mut s.vault.path),
+                ("vault.namespace", &v.namespace, &mut s.vault.namespace),
+            ] {
+                if val.is_some() {
+                    slot.clone_from(val);
+                    s.sources.insert(key.into(), origin.clone());
+                }
+            }
+        }
+        if s.baseline_path.is_none() {
+            s.baseline_path = root.map(|r| r.join(DEFAULT_BASELINE));
+        }
+        s.layers = layers;
+        s
+    }
+}
+
+fn resolve(root: Option<&Path>, layer: &Layer, p: &str) -> PathBuf {
+    let p = Path::new(p);
+    if p.is_absolute() {
+        return p.to_path_buf();
+    }
+    match (layer.kind, root, layer.path.as_deref().and_then(Path::parent)) {
+        (LayerKind::Repo, Some(r), _) => r.join(p),
+        (_, _, Some(dir)) => dir.join(p),
+        _ => p.to_path_buf(),
+    }
+}
+
+/// The repository root for `start`: the nearest ancestor with `.git` or `.keyward.toml`.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let start = if start.is_file() { start.parent()? } else { start };
+    let start = start.canonicalize().ok()?;
+    start
+        .ancestors()
+        .find(|d| d.join(".git").exists() || d.join(REPO_CONFIG).is_file())
+        .map(Path::to_path_buf)
+}
+
+fn read_layer(kind: LayerKind, path: &Path) -> Result<Layer, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let origin = path.display().to_string();
+    let file: ConfigFile = toml::from_str(&text).map_err(|e| toml_error(&origin, &text, &e))?;
+    if kind != LayerKind::Policy
+        && (!file.policy.locked_rules.is_empty()
+            || file.policy.lock_block_at
+            || file.policy.lock_allowlist_paths)
+    {
+        return Err(ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message: "[policy] is only allowed in the org policy file (KEYWARD_POLICY or /etc/keyward/policy.toml)".into(),
+        });
+    }
+    Ok(Layer {
+        kind,
+        path: Some(path.to_path_buf()),
+        file,
+    })
+}
+
+/// The policy file: `KEYWARD_POLICY` if set (it must exist), else the system path if present.
+fn policy_path() -> Result<Option<PathBuf>, ConfigError> {
+    if let Some(p) = std::env::var_os("KEYWARD_POLICY").filter(|p| !p.is_empty()) {
+        let p = PathBuf::from(p);
+        if !p.is_file() {
+            return Err(ConfigError::Invalid {
+                path: p,
+                message: "KEYWARD_POLICY names a file that does not exist".into(),
+            });
+        }
+        return Ok(Some(p));
+    }
+    let sys = PathBuf::from(SYSTEM_POLICY);
+    Ok(sys.is_file().then_some(sys))
+}
+
+/// The user config: `KEYWARD_USER_CONFIG` if set, else `<config dir>/keyward/config.toml`.
+pub fn user_config_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("KEYWARD_USER_CONFIG") {
+        return (!p.is_empty()).then(|| PathBuf::from(p));
+    }
+    dirs::config_dir().map(|d| d.join("keyward").join("config.toml"))
+}
+
+/// Reads every layer that exists, weakest first.
+pub fn load_layers(root: Option<&Path>) -> Result<Vec<Layer>, ConfigError> {
+    let mut layers = Vec::new();
+    if let Some(p) = policy_path()? {
+        layers.push(read_layer(LayerKind::Policy, &p)?);
+    }
+    if let Some(p) = user_config_path().filter(|p| p.is_file()) {
+        layers.push(read_layer(LayerKind::User, &p)?);
+    }
+    if let Some(p) = root.map(|r| r.join(REPO_CONFIG)).filter(|p| p.is_file()) {
+        layers.push(read_layer(LayerKind::Repo, &p)?);
+    }
+    Ok(layers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer(kind: LayerKind, toml_text: &str) -> Layer {
+        Layer {
+            kind,
+            path: None,
+            file: toml::from_str(toml_text).unwrap(),
+        }
+    }
+
+    #[test]
+    fn repo_cannot_weaken_locked_policy() {
+        let s = Settings::merge(
+            None,
+            vec![
+                layer(
+                    LayerKind::Policy,
+                    "[policy]\nlocked_rules=[\"aws-access-key-id\"]\nlock_block_at=true\n[scan]\nblock_at=\"medium\"\n[hook]\nallow_skip=false",
+                ),
+                layer(
+                    LayerKind::Repo,
+                    "[rules]\ndisable=[\"aws-access-key-id\",\"generic-password\"]\n[scan]\nblock_at=\"high\"\n[hook]\nallow_skip=true",
+                ),
+            ],
+        );
+        assert_eq!(s.block_at, Confidence::Medium);
+        assert!(!s.disabled_rules.contains("aws-access-key-id"));
+        assert!(s.disabled_rules.contains("generic-password"));
+        assert!(!s.allow_skip);
+        assert_eq!(s.warnings.len(), 3, "{:?}", s.warnings);
+    }
+
+    #[test]
+    fn later_layers_override_and_are_traced() {
+        let s = Settings::merge(
+            None,
+            vec![
+                layer(LayerKind::User, "[scan]\nreport_at=\"low\""),
+                layer(LayerKind::Repo, "[scan]\nreport_at=\"high\""),
+            ],
+        );
+        assert_eq!(s.report_at, Confidence::High);
+        assert_eq!(s.sources["scan.report_at"].kind, LayerKind::Repo);
+        assert_eq!(s.sources["scan.block_at"].kind, LayerKind::Builtin);
+    }
+}
