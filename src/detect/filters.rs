@@ -53,7 +53,11 @@ impl Filters {
         Ok(Filters {
             placeholders,
             references,
-            known_examples: f.known_examples.into_iter().map(String::into_bytes).collect(),
+            known_examples: f
+                .known_examples
+                .into_iter()
+                .map(String::into_bytes)
+                .collect(),
             lockfiles: f.lockfiles,
         })
     }
@@ -81,8 +85,75 @@ impl Filters {
     }
 }
 
-/// One repeated character, or a run up or down the alphabet or digits (`abcdef`, `123456`).
+/// One repeated character, or a run up or down the alphabet or digits (`abcdef`, `123456`), in
+/// the whole value or in one long alphanumeric segment of it (`sk_live_0000000000000000`: the
+/// prefix is real, the body is filler).
 fn is_degenerate(secret: &[u8]) -> bool {
+    if secret
+        .split(|b| !b.is_ascii_alphanumeric())
+        .any(degenerate_segment)
+    {
+        return true;
+    }
+    degenerate_core(secret)
+}
+
+/// A segment long enough that a random token never looks like this: one to two distinct
+/// characters over 12+, at most four over 20+, or a counting run of 10+.
+fn degenerate_segment(seg: &[u8]) -> bool {
+    if seg.len() < 10 {
+        return false;
+    }
+    let n = distinct_ci(seg);
+    (seg.len() >= 12 && n <= 2) || (seg.len() >= 20 && n <= 4) || is_run(seg) || mostly_steps(seg)
+}
+
+/// Counting typed in chunks (`1234567890abcdef`): nearly every neighbour is one step away.
+fn mostly_steps(seg: &[u8]) -> bool {
+    let lower = seg.to_ascii_lowercase();
+    let steps = lower
+        .windows(2)
+        .filter(|w| {
+            let (a, b) = (w[0], w[1]);
+            b == a.wrapping_add(1)
+                || a == b.wrapping_add(1)
+                || (a == b'9' && b == b'0')
+                || (a == b'0' && b == b'9')
+        })
+        .count();
+    steps * 10 >= (lower.len() - 1) * 8
+}
+
+fn distinct_ci(s: &[u8]) -> usize {
+    let mut seen = [false; 256];
+    let mut n = 0;
+    for &b in s {
+        let b = b.to_ascii_lowercase() as usize;
+        if !seen[b] {
+            seen[b] = true;
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Keyboard and counting runs typed by a person: `123456789`, `abcdef`, `qwerty`, reversed too.
+fn is_run(s: &[u8]) -> bool {
+    const RUNS: [&[u8]; 3] = [
+        b"012345678901234567890123456789",
+        b"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+        b"qwertyuiopasdfghjklzxcvbnmqwertyuiopasdfghjklzxcvbnm",
+    ];
+    let lower = s.to_ascii_lowercase();
+    let reversed: Vec<u8> = lower.iter().rev().copied().collect();
+    RUNS.iter().any(|run| {
+        [&lower, &reversed]
+            .iter()
+            .any(|s| s.len() <= run.len() && run.windows(s.len()).any(|w| w == s.as_slice()))
+    })
+}
+
+fn degenerate_core(secret: &[u8]) -> bool {
     let core: Vec<u8> = secret
         .iter()
         .copied()
@@ -91,31 +162,7 @@ fn is_degenerate(secret: &[u8]) -> bool {
     if core.len() < 6 {
         return false;
     }
-    let mut distinct = [false; 256];
-    let mut n = 0;
-    for &b in &core {
-        let b = b.to_ascii_lowercase() as usize;
-        if !distinct[b] {
-            distinct[b] = true;
-            n += 1;
-        }
-    }
-    if n <= 3 {
-        return true;
-    }
-    // Keyboard and counting runs typed by a person: `123456789`, `abcdef`, `qwerty`, reversed too.
-    const RUNS: [&[u8]; 3] = [
-        b"012345678901234567890123456789",
-        b"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
-        b"qwertyuiopasdfghjklzxcvbnmqwertyuiopasdfghjklzxcvbnm",
-    ];
-    let lower = core.to_ascii_lowercase();
-    let reversed: Vec<u8> = lower.iter().rev().copied().collect();
-    RUNS.iter().any(|run| {
-        [&lower, &reversed]
-            .iter()
-            .any(|s| s.len() <= run.len() && run.windows(s.len()).any(|w| w == s.as_slice()))
-    })
+    distinct_ci(&core) <= 3 || is_run(&core)
 }
 
 /// A hash digest or an identifier that only looks random: hex of a digest's length, a UUID,
@@ -177,7 +224,10 @@ pub fn looks_random(secret: &[u8]) -> bool {
             _ => other += 1,
         }
     }
-    let classes = [lower, upper, digit, other].iter().filter(|&&c| c > 0).count();
+    let classes = [lower, upper, digit, other]
+        .iter()
+        .filter(|&&c| c > 0)
+        .count();
     if classes < 2 {
         return false;
     }
@@ -189,7 +239,12 @@ pub fn looks_random(secret: &[u8]) -> bool {
         return false;
     }
     // Identifiers (`myDatabasePassword`, `DB_PASSWORD_FIELD`) have no digits and long runs of letters.
-    if digit == 0 && (other == 0 || secret.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'-' || *b == b'.')) {
+    if digit == 0
+        && (other == 0
+            || secret
+                .iter()
+                .all(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'-' || *b == b'.'))
+    {
         return false;
     }
     // Mostly digits (a port, a date, a phone number) with a separator.
@@ -223,10 +278,34 @@ mod tests {
             "1234567890",
             "abcdefghijkl",
         ] {
-            assert!(f.is_placeholder(p.as_bytes()), "{p} should be a placeholder");
+            assert!(
+                f.is_placeholder(p.as_bytes()),
+                "{p} should be a placeholder"
+            );
         }
-        for real in ["q8Zt1mW3xPv7Rk2L", "ghp_Zq8RtY2uVw3XyA4bC5dE6fG7hJ8kL90000"] {
-            assert!(!f.is_placeholder(real.as_bytes()), "{real} is not a placeholder");
+        // Real prefix, filler body.
+        for p in [
+            "sk_live_000000000000000000000000",
+            "xoxp-0000000000-0000000000-0000000000-00000000000000000000000000000000",
+            "SG.AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+            "00000000-0000-0000-0000-000000000000",
+            "rk_live_1234567890abcdef",
+        ] {
+            assert!(
+                f.is_placeholder(p.as_bytes()),
+                "{p} should be a placeholder"
+            );
+        }
+        for real in [
+            "q8Zt1mW3xPv7Rk2L",
+            "ghp_Zq8RtY2uVw3XyA4bC5dE6fG7hJ8kL90000",
+            "xoxb-4829103756-7715320948-Zq8RtY2uVw3XyA4bC5dE6fG7",
+            "sl.u.AAAAAAAAAAA9kQ2mZ7xR4pLvN1cT8bWqYs3HdJ6fK0gUeO5iA2rX",
+        ] {
+            assert!(
+                !f.is_placeholder(real.as_bytes()),
+                "{real} is not a placeholder"
+            );
         }
     }
 
