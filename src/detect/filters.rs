@@ -212,7 +212,8 @@ pub fn shannon_entropy(data: &[u8]) -> f64 {
 /// shape alone is not distinctive (`password = "…"`). Words, identifiers, paths and sentences
 /// fail; random tokens and real passwords mostly pass.
 pub fn looks_random(secret: &[u8]) -> bool {
-    if secret.len() < 8 || secret.iter().any(|b| b.is_ascii_whitespace()) {
+    if secret.len() < 8 || !secret.iter().all(|b| (0x21..=0x7e).contains(b)) {
+        // Whitespace, control bytes or non-ASCII: prose, or garbage from decoding a word.
         return false;
     }
     let (mut lower, mut upper, mut digit, mut other) = (0usize, 0usize, 0usize, 0usize);
@@ -234,25 +235,194 @@ pub fn looks_random(secret: &[u8]) -> bool {
     // A path, URL or dotted name is configuration, not a credential.
     if secret.starts_with(b"/")
         || secret.starts_with(b"./")
+        || secret.starts_with(b"~/")
         || secret.windows(3).any(|w| w == b"://")
+        || secret.windows(2).any(|w| w == b":\\")
     {
         return false;
     }
-    // Identifiers (`myDatabasePassword`, `DB_PASSWORD_FIELD`) have no digits and long runs of letters.
+    // Format strings, templates and calls: `{password}`, `{0}`, `getpass()`, `%(pw)s`.
+    let has = |c: u8| secret.contains(&c);
+    if (has(b'{') && has(b'}')) || (has(b'(') && has(b')')) || secret.starts_with(b"%") {
+        return false;
+    }
+    if is_email(secret) || is_version(secret) {
+        return false;
+    }
+    // Identifiers (`myDatabasePassword`, `DB_PASSWORD_FIELD`) have no digits and long runs of
+    // letters; random letters-only tokens mix cases throughout.
     if digit == 0
         && (other == 0
             || secret
                 .iter()
                 .all(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'-' || *b == b'.'))
     {
-        return false;
+        let mixed = other == 0
+            && secret.len() >= 16
+            && upper * 4 >= secret.len()
+            && lower * 4 >= secret.len();
+        if !(mixed && shannon_entropy(secret) >= 3.8) {
+            return false;
+        }
     }
     // Mostly digits (a port, a date, a phone number) with a separator.
     if lower + upper < 2 && other <= 2 && secret.len() < 20 {
         return false;
     }
+    // Words a person typed, with digits or leetspeak around them: `password123`, `P@ssw0rd!`,
+    // `test_key_2024`, `s3cr3t-dev`. What is left after removing them must still be long.
+    if residue_after_words(secret) < 6 {
+        return false;
+    }
     let min_entropy = if secret.len() >= 20 { 3.3 } else { 2.5 };
     shannon_entropy(secret) >= min_entropy
+}
+
+/// Words that make up human-chosen test values and identifiers, longest first.
+const WEAK_WORDS: &[&str] = &[
+    "development",
+    "production",
+    "credentials",
+    "credential",
+    "changeme",
+    "password",
+    "passwort",
+    "localhost",
+    "template",
+    "example",
+    "letmein",
+    "welcome",
+    "default",
+    "staging",
+    "testing",
+    "private",
+    "service",
+    "account",
+    "secrets",
+    "secret",
+    "master",
+    "sample",
+    "access",
+    "public",
+    "client",
+    "config",
+    "server",
+    "system",
+    "qwerty",
+    "monkey",
+    "dragon",
+    "admin",
+    "token",
+    "dummy",
+    "local",
+    "login",
+    "guest",
+    "hello",
+    "world",
+    "super",
+    "mysql",
+    "redis",
+    "mongo",
+    "tests",
+    "value",
+    "string",
+    "passw",
+    "abc123",
+    "pass",
+    "test",
+    "demo",
+    "fake",
+    "mock",
+    "root",
+    "user",
+    "temp",
+    "prod",
+    "key",
+    "dev",
+    "foo",
+    "bar",
+    "baz",
+    "qux",
+    "api",
+    "app",
+    "pwd",
+    "abc",
+    "xyz",
+    "db",
+    "my",
+];
+
+/// Alphanumeric characters left after removing weak words (leetspeak folded).
+fn residue_after_words(secret: &[u8]) -> usize {
+    let mut folded: Vec<u8> = secret
+        .iter()
+        .map(|&b| match b.to_ascii_lowercase() {
+            b'0' => b'o',
+            b'1' | b'!' => b'i',
+            b'3' => b'e',
+            b'4' | b'@' => b'a',
+            b'5' | b'$' => b's',
+            b'7' => b't',
+            c => c,
+        })
+        .collect();
+    let mut removed = vec![false; folded.len()];
+    for w in WEAK_WORDS {
+        let w = w.as_bytes();
+        let mut i = 0;
+        while i + w.len() <= folded.len() {
+            if &folded[i..i + w.len()] == w {
+                for r in &mut removed[i..i + w.len()] {
+                    *r = true;
+                }
+                for f in &mut folded[i..i + w.len()] {
+                    *f = b' ';
+                }
+                i += w.len();
+            } else {
+                i += 1;
+            }
+        }
+    }
+    secret
+        .iter()
+        .zip(&removed)
+        .filter(|(b, r)| !**r && b.is_ascii_alphanumeric())
+        .count()
+}
+
+fn is_email(s: &[u8]) -> bool {
+    let Some(at) = s.iter().position(|&b| b == b'@') else {
+        return false;
+    };
+    let (local, domain) = (&s[..at], &s[at + 1..]);
+    !local.is_empty()
+        && local
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(b))
+        && domain.contains(&b'.')
+        && domain
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b".-".contains(b))
+        && domain
+            .rsplit(|&b| b == b'.')
+            .next()
+            .is_some_and(|tld| tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic))
+}
+
+/// `1.2.3`, `v2.14.0-rc.1`, `10.0.0.1`.
+fn is_version(s: &[u8]) -> bool {
+    let s = s.strip_prefix(b"v").unwrap_or(s);
+    let core_end = s
+        .iter()
+        .position(|&b| b == b'-' || b == b'+')
+        .unwrap_or(s.len());
+    let core = &s[..core_end];
+    let parts: Vec<&[u8]> = core.split(|&b| b == b'.').collect();
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit))
 }
 
 #[cfg(test)]
@@ -337,7 +507,13 @@ mod tests {
 
     #[test]
     fn randomness() {
-        for r in ["Tr0ub4dor&3x", "q8Zt1mW3xPv7Rk2LzN0c", "s3cr3t-P4ssw0rd!"] {
+        for r in [
+            "Tr0ub4dor&3x",
+            "q8Zt1mW3xPv7Rk2LzN0c",
+            "Vb8nQ2rLx7ZpK4mT",
+            "kJhGtRfDsEwQaZxCvBnMlPoI",
+            "django-insecure-7h#k2@v9!q$z3m^x8w*r1t&y6p",
+        ] {
             assert!(looks_random(r.as_bytes()), "{r} looks random");
         }
         for w in [
@@ -348,6 +524,18 @@ mod tests {
             "2024-01-01",
             "hello world 123",
             "password",
+            "password123",
+            "P@ssw0rd!",
+            "s3cr3t-P4ssw0rd!",
+            "test_key_2024",
+            "devpassword1",
+            "{password}",
+            "getpass()",
+            "ops@acme.io",
+            "v2.14.0-rc.1",
+            "C:\\secrets\\app.pfx",
+            "my-service-account-01",
+            "AWS_SECRET_ACCESS_KEY_2",
         ] {
             assert!(!looks_random(w.as_bytes()), "{w} is not random");
         }
