@@ -255,7 +255,7 @@ pub fn looks_random(secret: &[u8]) -> bool {
         && (other == 0
             || secret
                 .iter()
-                .all(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'-' || *b == b'.'))
+                .all(|b| b.is_ascii_alphabetic() || b"_-./:".contains(b)))
     {
         let mixed = other == 0
             && secret.len() >= 16
@@ -269,6 +269,9 @@ pub fn looks_random(secret: &[u8]) -> bool {
     if lower + upper < 2 && other <= 2 && secret.len() < 20 {
         return false;
     }
+    if is_phrase(secret) || is_repetition(secret) || is_encoded_word(secret) {
+        return false;
+    }
     // Words a person typed, with digits or leetspeak around them: `password123`, `P@ssw0rd!`,
     // `test_key_2024`, `s3cr3t-dev`. What is left after removing them must still be long.
     if residue_after_words(secret) < 6 {
@@ -278,78 +281,49 @@ pub fn looks_random(secret: &[u8]) -> bool {
     shannon_entropy(secret) >= min_entropy
 }
 
+/// `test-token-for-unit-tests-1`, `Some_Descriptive.Name`: three or more separated parts, each
+/// a plain word or a short number.
+fn is_phrase(s: &[u8]) -> bool {
+    let parts: Vec<&[u8]> = s
+        .split(|b| b"-_. ".contains(b))
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            let word = p.iter().all(u8::is_ascii_lowercase)
+                || p.iter().all(u8::is_ascii_uppercase)
+                || (p[0].is_ascii_uppercase() && p[1..].iter().all(u8::is_ascii_lowercase));
+            word || (p.len() <= 4 && p.iter().all(u8::is_ascii_digit))
+        })
+}
+
+/// `hunter2hunter2`, `abcabcabc`: one chunk typed again.
+fn is_repetition(s: &[u8]) -> bool {
+    (1..=s.len() / 2).any(|n| s.len() % n == 0 && s.chunks(n).all(|c| c == &s[..n]))
+}
+
+/// Base64 of a short human value (`dGVzdA==` is `test`).
+fn is_encoded_word(s: &[u8]) -> bool {
+    if !s.ends_with(b"=") || s.len() > 64 {
+        return false;
+    }
+    super::validate::decode_base64_any(s).is_some_and(|plain| {
+        plain.iter().all(|b| (0x20..=0x7e).contains(b)) && !looks_random(&plain)
+    })
+}
+
 /// Words that make up human-chosen test values and identifiers, longest first.
+#[rustfmt::skip]
 const WEAK_WORDS: &[&str] = &[
-    "development",
-    "production",
-    "credentials",
-    "credential",
-    "changeme",
-    "password",
-    "passwort",
-    "localhost",
-    "template",
-    "example",
-    "letmein",
-    "welcome",
-    "default",
-    "staging",
-    "testing",
-    "private",
-    "service",
-    "account",
-    "secrets",
-    "secret",
-    "master",
-    "sample",
-    "access",
-    "public",
-    "client",
-    "config",
-    "server",
-    "system",
-    "qwerty",
-    "monkey",
-    "dragon",
-    "admin",
-    "token",
-    "dummy",
-    "local",
-    "login",
-    "guest",
-    "hello",
-    "world",
-    "super",
-    "mysql",
-    "redis",
-    "mongo",
-    "tests",
-    "value",
-    "string",
-    "passw",
-    "abc123",
-    "pass",
-    "test",
-    "demo",
-    "fake",
-    "mock",
-    "root",
-    "user",
-    "temp",
-    "prod",
-    "key",
-    "dev",
-    "foo",
-    "bar",
-    "baz",
-    "qux",
-    "api",
-    "app",
-    "pwd",
-    "abc",
-    "xyz",
-    "db",
-    "my",
+    "credentials", "development", "credential", "production", "localhost", "baseball", "changeme",
+    "football", "iloveyou", "password", "passwort", "princess", "sunshine", "template", "account",
+    "default", "example", "freedom", "letmein", "private", "secrets", "service", "staging",
+    "testing", "trustno", "welcome", "abc123", "access", "autumn", "client", "config", "dragon",
+    "hunter", "master", "monkey", "public", "qwerty", "sample", "secret", "server", "shadow",
+    "spring", "string", "summer", "system", "winter", "admin", "dummy", "guest", "hello", "local",
+    "login", "mongo", "mysql", "passw", "redis", "super", "tests", "token", "value", "world",
+    "demo", "fake", "mock", "only", "pass", "prod", "root", "temp", "test", "unit", "user", "abc",
+    "api", "app", "bar", "baz", "dev", "foo", "for", "key", "pwd", "qux", "xyz", "db", "my",
 ];
 
 /// Alphanumeric characters left after removing weak words (leetspeak folded).
@@ -536,6 +510,11 @@ mod tests {
             "C:\\secrets\\app.pfx",
             "my-service-account-01",
             "AWS_SECRET_ACCESS_KEY_2",
+            "kubernetes.io/service-account-token",
+            "test-token-for-unit-tests-only-1",
+            "dGVzdA==",
+            "hunter2hunter2",
+            "Summer2024!",
         ] {
             assert!(!looks_random(w.as_bytes()), "{w} is not random");
         }
