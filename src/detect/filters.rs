@@ -53,7 +53,11 @@ impl Filters {
         Ok(Filters {
             placeholders,
             references,
-            known_examples: f.known_examples.into_iter().map(String::into_bytes).collect(),
+            known_examples: f
+                .known_examples
+                .into_iter()
+                .map(String::into_bytes)
+                .collect(),
             lockfiles: f.lockfiles,
         })
     }
@@ -81,8 +85,75 @@ impl Filters {
     }
 }
 
-/// One repeated character, or a run up or down the alphabet or digits (`abcdef`, `123456`).
+/// One repeated character, or a run up or down the alphabet or digits (`abcdef`, `123456`), in
+/// the whole value or in one long alphanumeric segment of it (`sk_live_0000000000000000`: the
+/// prefix is real, the body is filler).
 fn is_degenerate(secret: &[u8]) -> bool {
+    if secret
+        .split(|b| !b.is_ascii_alphanumeric())
+        .any(degenerate_segment)
+    {
+        return true;
+    }
+    degenerate_core(secret)
+}
+
+/// A segment long enough that a random token never looks like this: one to two distinct
+/// characters over 12+, at most four over 20+, or a counting run of 10+.
+fn degenerate_segment(seg: &[u8]) -> bool {
+    if seg.len() < 10 {
+        return false;
+    }
+    let n = distinct_ci(seg);
+    (seg.len() >= 12 && n <= 2) || (seg.len() >= 20 && n <= 4) || is_run(seg) || mostly_steps(seg)
+}
+
+/// Counting typed in chunks (`1234567890abcdef`): nearly every neighbour is one step away.
+fn mostly_steps(seg: &[u8]) -> bool {
+    let lower = seg.to_ascii_lowercase();
+    let steps = lower
+        .windows(2)
+        .filter(|w| {
+            let (a, b) = (w[0], w[1]);
+            b == a.wrapping_add(1)
+                || a == b.wrapping_add(1)
+                || (a == b'9' && b == b'0')
+                || (a == b'0' && b == b'9')
+        })
+        .count();
+    steps * 10 >= (lower.len() - 1) * 8
+}
+
+fn distinct_ci(s: &[u8]) -> usize {
+    let mut seen = [false; 256];
+    let mut n = 0;
+    for &b in s {
+        let b = b.to_ascii_lowercase() as usize;
+        if !seen[b] {
+            seen[b] = true;
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Keyboard and counting runs typed by a person: `123456789`, `abcdef`, `qwerty`, reversed too.
+fn is_run(s: &[u8]) -> bool {
+    const RUNS: [&[u8]; 3] = [
+        b"012345678901234567890123456789",
+        b"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+        b"qwertyuiopasdfghjklzxcvbnmqwertyuiopasdfghjklzxcvbnm",
+    ];
+    let lower = s.to_ascii_lowercase();
+    let reversed: Vec<u8> = lower.iter().rev().copied().collect();
+    RUNS.iter().any(|run| {
+        [&lower, &reversed]
+            .iter()
+            .any(|s| s.len() <= run.len() && run.windows(s.len()).any(|w| w == s.as_slice()))
+    })
+}
+
+fn degenerate_core(secret: &[u8]) -> bool {
     let core: Vec<u8> = secret
         .iter()
         .copied()
@@ -91,31 +162,7 @@ fn is_degenerate(secret: &[u8]) -> bool {
     if core.len() < 6 {
         return false;
     }
-    let mut distinct = [false; 256];
-    let mut n = 0;
-    for &b in &core {
-        let b = b.to_ascii_lowercase() as usize;
-        if !distinct[b] {
-            distinct[b] = true;
-            n += 1;
-        }
-    }
-    if n <= 3 {
-        return true;
-    }
-    // Keyboard and counting runs typed by a person: `123456789`, `abcdef`, `qwerty`, reversed too.
-    const RUNS: [&[u8]; 3] = [
-        b"012345678901234567890123456789",
-        b"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
-        b"qwertyuiopasdfghjklzxcvbnmqwertyuiopasdfghjklzxcvbnm",
-    ];
-    let lower = core.to_ascii_lowercase();
-    let reversed: Vec<u8> = lower.iter().rev().copied().collect();
-    RUNS.iter().any(|run| {
-        [&lower, &reversed]
-            .iter()
-            .any(|s| s.len() <= run.len() && run.windows(s.len()).any(|w| w == s.as_slice()))
-    })
+    distinct_ci(&core) <= 3 || is_run(&core)
 }
 
 /// A hash digest or an identifier that only looks random: hex of a digest's length, a UUID,
@@ -165,7 +212,8 @@ pub fn shannon_entropy(data: &[u8]) -> f64 {
 /// shape alone is not distinctive (`password = "…"`). Words, identifiers, paths and sentences
 /// fail; random tokens and real passwords mostly pass.
 pub fn looks_random(secret: &[u8]) -> bool {
-    if secret.len() < 8 || secret.iter().any(|b| b.is_ascii_whitespace()) {
+    if secret.len() < 8 || !secret.iter().all(|b| (0x21..=0x7e).contains(b)) {
+        // Whitespace, control bytes or non-ASCII: prose, or garbage from decoding a word.
         return false;
     }
     let (mut lower, mut upper, mut digit, mut other) = (0usize, 0usize, 0usize, 0usize);
@@ -177,27 +225,178 @@ pub fn looks_random(secret: &[u8]) -> bool {
             _ => other += 1,
         }
     }
-    let classes = [lower, upper, digit, other].iter().filter(|&&c| c > 0).count();
+    let classes = [lower, upper, digit, other]
+        .iter()
+        .filter(|&&c| c > 0)
+        .count();
     if classes < 2 {
         return false;
     }
     // A path, URL or dotted name is configuration, not a credential.
     if secret.starts_with(b"/")
         || secret.starts_with(b"./")
+        || secret.starts_with(b"~/")
         || secret.windows(3).any(|w| w == b"://")
+        || secret.windows(2).any(|w| w == b":\\")
     {
         return false;
     }
-    // Identifiers (`myDatabasePassword`, `DB_PASSWORD_FIELD`) have no digits and long runs of letters.
-    if digit == 0 && (other == 0 || secret.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'-' || *b == b'.')) {
+    // Format strings, templates and calls: `{password}`, `{0}`, `getpass()`, `%(pw)s`.
+    let has = |c: u8| secret.contains(&c);
+    if (has(b'{') && has(b'}')) || (has(b'(') && has(b')')) || secret.starts_with(b"%") {
         return false;
+    }
+    if is_email(secret) || is_version(secret) {
+        return false;
+    }
+    // Identifiers (`myDatabasePassword`, `DB_PASSWORD_FIELD`) have no digits and long runs of
+    // letters; random letters-only tokens mix cases throughout.
+    if digit == 0
+        && (other == 0
+            || secret
+                .iter()
+                .all(|b| b.is_ascii_alphabetic() || b"_-./:".contains(b)))
+    {
+        let mixed = other == 0
+            && secret.len() >= 16
+            && upper * 4 >= secret.len()
+            && lower * 4 >= secret.len();
+        if !(mixed && shannon_entropy(secret) >= 3.8) {
+            return false;
+        }
     }
     // Mostly digits (a port, a date, a phone number) with a separator.
     if lower + upper < 2 && other <= 2 && secret.len() < 20 {
         return false;
     }
+    if is_phrase(secret) || is_repetition(secret) || is_encoded_word(secret) {
+        return false;
+    }
+    // Words a person typed, with digits or leetspeak around them: `password123`, `P@ssw0rd!`,
+    // `test_key_2024`, `s3cr3t-dev`. What is left after removing them must still be long.
+    if residue_after_words(secret) < 6 {
+        return false;
+    }
     let min_entropy = if secret.len() >= 20 { 3.3 } else { 2.5 };
     shannon_entropy(secret) >= min_entropy
+}
+
+/// `test-token-for-unit-tests-1`, `Some_Descriptive.Name`: three or more separated parts, each
+/// a plain word or a short number.
+fn is_phrase(s: &[u8]) -> bool {
+    let parts: Vec<&[u8]> = s
+        .split(|b| b"-_. ".contains(b))
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            let word = p.iter().all(u8::is_ascii_lowercase)
+                || p.iter().all(u8::is_ascii_uppercase)
+                || (p[0].is_ascii_uppercase() && p[1..].iter().all(u8::is_ascii_lowercase));
+            word || (p.len() <= 4 && p.iter().all(u8::is_ascii_digit))
+        })
+}
+
+/// `hunter2hunter2`, `abcabcabc`: one chunk typed again.
+fn is_repetition(s: &[u8]) -> bool {
+    (1..=s.len() / 2).any(|n| s.len() % n == 0 && s.chunks(n).all(|c| c == &s[..n]))
+}
+
+/// Base64 of a short human value (`dGVzdA==` is `test`).
+fn is_encoded_word(s: &[u8]) -> bool {
+    if !s.ends_with(b"=") || s.len() > 64 {
+        return false;
+    }
+    super::validate::decode_base64_any(s).is_some_and(|plain| {
+        plain.iter().all(|b| (0x20..=0x7e).contains(b)) && !looks_random(&plain)
+    })
+}
+
+/// Words that make up human-chosen test values and identifiers, longest first.
+#[rustfmt::skip]
+const WEAK_WORDS: &[&str] = &[
+    "credentials", "development", "credential", "production", "localhost", "baseball", "changeme",
+    "football", "iloveyou", "password", "passwort", "princess", "sunshine", "template", "account",
+    "default", "example", "freedom", "letmein", "private", "secrets", "service", "staging",
+    "testing", "trustno", "welcome", "abc123", "access", "autumn", "client", "config", "dragon",
+    "hunter", "master", "monkey", "public", "qwerty", "sample", "secret", "server", "shadow",
+    "spring", "string", "summer", "system", "winter", "admin", "dummy", "guest", "hello", "local",
+    "login", "mongo", "mysql", "passw", "redis", "super", "tests", "token", "value", "world",
+    "demo", "fake", "mock", "only", "pass", "prod", "root", "temp", "test", "unit", "user", "abc",
+    "api", "app", "bar", "baz", "dev", "foo", "for", "key", "pwd", "qux", "xyz", "db", "my",
+];
+
+/// Alphanumeric characters left after removing weak words (leetspeak folded).
+fn residue_after_words(secret: &[u8]) -> usize {
+    let mut folded: Vec<u8> = secret
+        .iter()
+        .map(|&b| match b.to_ascii_lowercase() {
+            b'0' => b'o',
+            b'1' | b'!' => b'i',
+            b'3' => b'e',
+            b'4' | b'@' => b'a',
+            b'5' | b'$' => b's',
+            b'7' => b't',
+            c => c,
+        })
+        .collect();
+    let mut removed = vec![false; folded.len()];
+    for w in WEAK_WORDS {
+        let w = w.as_bytes();
+        let mut i = 0;
+        while i + w.len() <= folded.len() {
+            if &folded[i..i + w.len()] == w {
+                for r in &mut removed[i..i + w.len()] {
+                    *r = true;
+                }
+                for f in &mut folded[i..i + w.len()] {
+                    *f = b' ';
+                }
+                i += w.len();
+            } else {
+                i += 1;
+            }
+        }
+    }
+    secret
+        .iter()
+        .zip(&removed)
+        .filter(|(b, r)| !**r && b.is_ascii_alphanumeric())
+        .count()
+}
+
+fn is_email(s: &[u8]) -> bool {
+    let Some(at) = s.iter().position(|&b| b == b'@') else {
+        return false;
+    };
+    let (local, domain) = (&s[..at], &s[at + 1..]);
+    !local.is_empty()
+        && local
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(b))
+        && domain.contains(&b'.')
+        && domain
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b".-".contains(b))
+        && domain
+            .rsplit(|&b| b == b'.')
+            .next()
+            .is_some_and(|tld| tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic))
+}
+
+/// `1.2.3`, `v2.14.0-rc.1`, `10.0.0.1`.
+fn is_version(s: &[u8]) -> bool {
+    let s = s.strip_prefix(b"v").unwrap_or(s);
+    let core_end = s
+        .iter()
+        .position(|&b| b == b'-' || b == b'+')
+        .unwrap_or(s.len());
+    let core = &s[..core_end];
+    let parts: Vec<&[u8]> = core.split(|&b| b == b'.').collect();
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit))
 }
 
 #[cfg(test)]
@@ -223,10 +422,34 @@ mod tests {
             "1234567890",
             "abcdefghijkl",
         ] {
-            assert!(f.is_placeholder(p.as_bytes()), "{p} should be a placeholder");
+            assert!(
+                f.is_placeholder(p.as_bytes()),
+                "{p} should be a placeholder"
+            );
         }
-        for real in ["q8Zt1mW3xPv7Rk2L", "ghp_Zq8RtY2uVw3XyA4bC5dE6fG7hJ8kL90000"] {
-            assert!(!f.is_placeholder(real.as_bytes()), "{real} is not a placeholder");
+        // Real prefix, filler body.
+        for p in [
+            "sk_live_000000000000000000000000",
+            "xoxp-0000000000-0000000000-0000000000-00000000000000000000000000000000",
+            "SG.AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+            "00000000-0000-0000-0000-000000000000",
+            "rk_live_1234567890abcdef",
+        ] {
+            assert!(
+                f.is_placeholder(p.as_bytes()),
+                "{p} should be a placeholder"
+            );
+        }
+        for real in [
+            "q8Zt1mW3xPv7Rk2L",
+            "ghp_Zq8RtY2uVw3XyA4bC5dE6fG7hJ8kL90000",
+            "xoxb-4829103756-7715320948-Zq8RtY2uVw3XyA4bC5dE6fG7",
+            "sl.u.AAAAAAAAAAA9kQ2mZ7xR4pLvN1cT8bWqYs3HdJ6fK0gUeO5iA2rX",
+        ] {
+            assert!(
+                !f.is_placeholder(real.as_bytes()),
+                "{real} is not a placeholder"
+            );
         }
     }
 
@@ -258,7 +481,13 @@ mod tests {
 
     #[test]
     fn randomness() {
-        for r in ["Tr0ub4dor&3x", "q8Zt1mW3xPv7Rk2LzN0c", "s3cr3t-P4ssw0rd!"] {
+        for r in [
+            "Tr0ub4dor&3x",
+            "q8Zt1mW3xPv7Rk2LzN0c",
+            "Vb8nQ2rLx7ZpK4mT",
+            "kJhGtRfDsEwQaZxCvBnMlPoI",
+            "django-insecure-7h#k2@v9!q$z3m^x8w*r1t&y6p",
+        ] {
             assert!(looks_random(r.as_bytes()), "{r} looks random");
         }
         for w in [
@@ -269,6 +498,23 @@ mod tests {
             "2024-01-01",
             "hello world 123",
             "password",
+            "password123",
+            "P@ssw0rd!",
+            "s3cr3t-P4ssw0rd!",
+            "test_key_2024",
+            "devpassword1",
+            "{password}",
+            "getpass()",
+            "ops@acme.io",
+            "v2.14.0-rc.1",
+            "C:\\secrets\\app.pfx",
+            "my-service-account-01",
+            "AWS_SECRET_ACCESS_KEY_2",
+            "kubernetes.io/service-account-token",
+            "test-token-for-unit-tests-only-1",
+            "dGVzdA==",
+            "hunter2hunter2",
+            "Summer2024!",
         ] {
             assert!(!looks_random(w.as_bytes()), "{w} is not random");
         }

@@ -165,7 +165,26 @@ fn pem_private_key(block: &[u8]) -> bool {
         return false;
     };
     let encrypted = block.windows(9).any(|w| w == b"ENCRYPTED");
-    der.len() >= 64 && (der[0] == 0x30 || encrypted)
+    if encrypted {
+        return der.len() >= 64;
+    }
+    // Ed25519/X25519 PKCS#8 keys are 48 bytes; anything shorter cannot hold a key. A short
+    // body must also be exactly one well-formed DER SEQUENCE, so random base64 does not pass.
+    der.len() >= 64 && der[0] == 0x30 || der.len() >= 40 && der_sequence_spans(&der)
+}
+
+/// The buffer is exactly one DER SEQUENCE whose length field covers the rest of it.
+fn der_sequence_spans(der: &[u8]) -> bool {
+    if der.len() < 2 || der[0] != 0x30 {
+        return false;
+    }
+    let (len, header) = match der[1] {
+        n @ 0..=0x7f => (usize::from(n), 2),
+        0x81 if der.len() > 2 => (usize::from(der[2]), 3),
+        0x82 if der.len() > 3 => ((usize::from(der[2]) << 8) | usize::from(der[3]), 4),
+        _ => return false,
+    };
+    header + len == der.len()
 }
 
 fn openssh_private_key(block: &[u8]) -> bool {
@@ -187,7 +206,9 @@ fn pypi_macaroon(token: &[u8]) -> bool {
 /// Four-character AWS prefix and sixteen base32 characters.
 fn aws_key_id(id: &[u8]) -> bool {
     id.len() == 20
-        && id[..4].iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && id[..4]
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
         && id[4..]
             .iter()
             .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(b))
@@ -303,6 +324,30 @@ mod tests {
         );
         assert_eq!(bech32_polymod(&values), 1);
         assert!(!age_bech32(b"AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQ"));
+    }
+
+    #[test]
+    fn pem_accepts_short_ed25519_pkcs8() {
+        // An Ed25519 PKCS#8 key is a 48-byte DER SEQUENCE.
+        let mut der = vec![
+            0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70,
+        ];
+        der.extend_from_slice(&[0x04, 0x22, 0x04, 0x20]);
+        der.extend_from_slice(&[0x5a; 32]);
+        assert_eq!(der.len(), 48);
+        let pem = format!(
+            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----",
+            STANDARD.encode(&der)
+        );
+        assert!(pem_private_key(pem.as_bytes()));
+        // The same length of bytes that is not one SEQUENCE is not a key.
+        let mut junk = der.clone();
+        junk[1] = 0x40;
+        let pem = format!(
+            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----",
+            STANDARD.encode(&junk)
+        );
+        assert!(!pem_private_key(pem.as_bytes()));
     }
 
     #[test]
