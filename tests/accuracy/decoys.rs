@@ -175,41 +175,48 @@ fn wrong_checksum(r: &mut Rng, _: &str) -> String {
 }
 
 fn public_by_design(r: &mut Rng, _: &str) -> String {
-    let options = [
-        format!("pk_live_51{}", r.alnum(97)),
-        format!(
-            "{}-{}.apps.googleusercontent.com",
-            r.digits(12),
-            r.chars(LOWER_ALNUM, 32)
-        ),
-        format!(
-            "https://{}@o{}.ingest.sentry.io/{}",
-            r.hex(32),
-            r.digits(6),
-            r.digits(7)
-        ),
-        format!("AC{}", r.hex(32)),
-        format!("G-{}", r.chars(UPPER_ALNUM, 10)),
-        format!("age1{}", &bech32("age", &r.bytes(32))[4..]),
-    ];
-    r.pick(&options).clone()
+    labelled(r, public_by_design_named)
+}
+
+/// Public-by-design values under the names projects give them.
+fn public_by_design_named(r: &mut Rng) -> (&'static str, String) {
+    match r.below(6) {
+        0 => ("STRIPE_PUBLISHABLE_KEY", format!("pk_live_51{}", r.alnum(97))),
+        1 => ("GOOGLE_CLIENT_ID", format!("{}-{}.apps.googleusercontent.com", r.digits(12), r.chars(LOWER_ALNUM, 32))),
+        2 => ("SENTRY_DSN", format!("https://{}@o{}.ingest.sentry.io/{}", r.hex(32), r.digits(6), r.digits(7))),
+        3 => ("TWILIO_ACCOUNT_SID", format!("AC{}", r.hex(32))),
+        4 => ("GA_MEASUREMENT_ID", format!("G-{}", r.chars(UPPER_ALNUM, 10))),
+        _ => ("AGE_RECIPIENT", bech32("age", &r.bytes(32))),
+    }
 }
 
 fn random_id(r: &mut Rng, _: &str) -> String {
-    let options = [
-        r.hex(24),
-        format!("sha256:{}", r.hex(64)),
-        format!("C{}", r.chars(UPPER_ALNUM, 10)),
-        format!("U{}", r.chars(UPPER_ALNUM, 10)),
-        format!("cus_{}", r.alnum(14)),
-        format!("price_1{}", r.alnum(23)),
-        format!("arn:aws:iam::{}:role/{}-deployer", r.digits(12), r.word()),
-        format!("projects/{}/locations/us-central1", r.digits(12)),
-        format!("i-{}", r.hex(17)),
-        format!("sg-{}", r.hex(17)),
-        format!("ami-{}", r.hex(17)),
-    ];
-    r.pick(&options).clone()
+    labelled(r, random_id_named)
+}
+
+/// Identifiers that only look random, under their usual names.
+fn random_id_named(r: &mut Rng) -> (&'static str, String) {
+    match r.below(11) {
+        0 => ("USER_ID", r.hex(24)),
+        1 => ("IMAGE_DIGEST", format!("sha256:{}", r.hex(64))),
+        2 => ("SLACK_CHANNEL_ID", format!("C{}", r.chars(UPPER_ALNUM, 10))),
+        3 => ("SLACK_USER_ID", format!("U{}", r.chars(UPPER_ALNUM, 10))),
+        4 => ("STRIPE_CUSTOMER_ID", format!("cus_{}", r.alnum(14))),
+        5 => ("STRIPE_PRICE_ID", format!("price_1{}", r.alnum(23))),
+        6 => ("DEPLOY_ROLE_ARN", format!("arn:aws:iam::{}:role/{}-deployer", r.digits(12), r.word())),
+        7 => ("GCP_LOCATION", format!("projects/{}/locations/us-central1", r.digits(12))),
+        8 => ("INSTANCE_ID", format!("i-{}", r.hex(17))),
+        9 => ("SECURITY_GROUP_ID", format!("sg-{}", r.hex(17))),
+        _ => ("AMI_ID", format!("ami-{}", r.hex(17))),
+    }
+}
+
+/// Marker joining a variable name and a value for decoys that choose their own name.
+const NAMED: char = '\u{1f}';
+
+fn labelled(r: &mut Rng, f: fn(&mut Rng) -> (&'static str, String)) -> String {
+    let (var, value) = f(r);
+    format!("{var}{NAMED}{value}")
 }
 
 fn dev_url(r: &mut Rng, _: &str) -> String {
@@ -495,11 +502,15 @@ pub fn decoys(r: &mut Rng) -> Vec<CorpusFile> {
     let mut out = Vec::new();
     for (kind, make, count) in value_kinds() {
         for _ in 0..count {
-            let var = *r.pick(&vars);
-            let value = make(r, var);
+            let mut var: String = r.pick(&vars).to_string();
+            let mut value = make(r, &var);
+            if let Some((v, x)) = value.clone().split_once(NAMED) {
+                var = v.to_string();
+                value = x.to_string();
+            }
             let syntax = r.pick(&syntaxes);
             let mut d = Doc::default();
-            (syntax.render)(r, &mut d, var, None, &Token::whole(value));
+            (syntax.render)(r, &mut d, &var, None, &Token::whole(value));
             out.push(decoy_file(syntax.path, d.text, kind));
         }
     }
