@@ -181,11 +181,32 @@ fn public_by_design(r: &mut Rng, _: &str) -> String {
 /// Public-by-design values under the names projects give them.
 fn public_by_design_named(r: &mut Rng) -> (&'static str, String) {
     match r.below(6) {
-        0 => ("STRIPE_PUBLISHABLE_KEY", format!("pk_live_51{}", r.alnum(97))),
-        1 => ("GOOGLE_CLIENT_ID", format!("{}-{}.apps.googleusercontent.com", r.digits(12), r.chars(LOWER_ALNUM, 32))),
-        2 => ("SENTRY_DSN", format!("https://{}@o{}.ingest.sentry.io/{}", r.hex(32), r.digits(6), r.digits(7))),
+        0 => (
+            "STRIPE_PUBLISHABLE_KEY",
+            format!("pk_live_51{}", r.alnum(97)),
+        ),
+        1 => (
+            "GOOGLE_CLIENT_ID",
+            format!(
+                "{}-{}.apps.googleusercontent.com",
+                r.digits(12),
+                r.chars(LOWER_ALNUM, 32)
+            ),
+        ),
+        2 => (
+            "SENTRY_DSN",
+            format!(
+                "https://{}@o{}.ingest.sentry.io/{}",
+                r.hex(32),
+                r.digits(6),
+                r.digits(7)
+            ),
+        ),
         3 => ("TWILIO_ACCOUNT_SID", format!("AC{}", r.hex(32))),
-        4 => ("GA_MEASUREMENT_ID", format!("G-{}", r.chars(UPPER_ALNUM, 10))),
+        4 => (
+            "GA_MEASUREMENT_ID",
+            format!("G-{}", r.chars(UPPER_ALNUM, 10)),
+        ),
         _ => ("AGE_RECIPIENT", bech32("age", &r.bytes(32))),
     }
 }
@@ -203,8 +224,14 @@ fn random_id_named(r: &mut Rng) -> (&'static str, String) {
         3 => ("SLACK_USER_ID", format!("U{}", r.chars(UPPER_ALNUM, 10))),
         4 => ("STRIPE_CUSTOMER_ID", format!("cus_{}", r.alnum(14))),
         5 => ("STRIPE_PRICE_ID", format!("price_1{}", r.alnum(23))),
-        6 => ("DEPLOY_ROLE_ARN", format!("arn:aws:iam::{}:role/{}-deployer", r.digits(12), r.word())),
-        7 => ("GCP_LOCATION", format!("projects/{}/locations/us-central1", r.digits(12))),
+        6 => (
+            "DEPLOY_ROLE_ARN",
+            format!("arn:aws:iam::{}:role/{}-deployer", r.digits(12), r.word()),
+        ),
+        7 => (
+            "GCP_LOCATION",
+            format!("projects/{}/locations/us-central1", r.digits(12)),
+        ),
         8 => ("INSTANCE_ID", format!("i-{}", r.hex(17))),
         9 => ("SECURITY_GROUP_ID", format!("sg-{}", r.hex(17))),
         _ => ("AMI_ID", format!("ami-{}", r.hex(17))),

@@ -21,7 +21,7 @@ impl Token {
         let n = text.len();
         Token {
             text,
-            secrets: vec![0..n],
+            secrets: std::iter::once(0..n).collect(),
         }
     }
 
@@ -30,7 +30,7 @@ impl Token {
         let start = before.len();
         Token {
             text: format!("{before}{secret}{after}"),
-            secrets: vec![start..start + secret.len()],
+            secrets: std::iter::once(start..start + secret.len()).collect(),
         }
     }
 }
@@ -44,6 +44,9 @@ pub enum Shape {
     Block,
 }
 
+/// A neighbouring setting: its variable name and a generator for its value.
+pub type Companion = (&'static str, fn(&mut Rng) -> String);
+
 pub struct Provider {
     pub id: &'static str,
     /// Substrings (lower case) of a rule id or provider name that count as "the right rule".
@@ -54,7 +57,7 @@ pub struct Provider {
     /// syntaxes that name the variable.
     pub needs_context: bool,
     /// Another setting that sits next to it in real files (the Azure endpoint, the Twilio SID).
-    pub companion: Option<(&'static str, fn(&mut Rng) -> String)>,
+    pub companion: Option<Companion>,
     pub shape: Shape,
     pub gen: fn(&mut Rng) -> Token,
 }
@@ -238,11 +241,14 @@ fn grafana_cloud(r: &mut Rng) -> Token {
 }
 
 fn bedrock(r: &mut Rng) -> Token {
+    // Long-term keys: `ABSK` + base64 of `BedrockAPIKey-<id>-at-<account>:<secret>`, 109-269
+    // characters after the prefix.
+    let n = r.range(60, 120);
     let inner = format!(
         "BedrockAPIKey-{}-at-{}:{}",
         r.chars(LOWER_ALNUM, 4),
         r.digits(12),
-        r.chars(BASE64, 40)
+        r.chars(BASE64, n)
     );
     w(format!("ABSK{}", b64(inner.as_bytes())))
 }
@@ -1030,7 +1036,7 @@ pub fn providers() -> Vec<Provider> {
                 )
             },
         ),
-        p("django-secret-key", &["django"], "SECRET_KEY", |r| {
+        ctx("django-secret-key", &["django"], "SECRET_KEY", |r| {
             let body = r.chars("abcdefghijklmnopqrstuvwxyz0123456789!@#%^&*(-_=+)", 50);
             if r.chance(50) {
                 w(format!("django-insecure-{body}"))
