@@ -157,6 +157,12 @@ fn judge(
     if !rule.spec.allow_hex && !rule.skips("hash") && is_hash_like(secret) {
         return None;
     }
+    if rule.info.category == Category::Generic
+        && rule.validator.is_none()
+        && det.has_provider_prefix(secret)
+    {
+        return None;
+    }
     if let Some(ctx) = rule.context_regex() {
         let cw = rule.context_window();
         let from = span.start.saturating_sub(cw);

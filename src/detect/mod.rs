@@ -139,6 +139,8 @@ pub struct Detector {
     keywords: AhoCorasick,
     /// For each automaton pattern, the rules that listed it as a keyword.
     keyword_rules: Vec<Vec<usize>>,
+    /// Distinctive keywords of provider rules, matched anchored at the start of a candidate.
+    provider_prefixes: AhoCorasick,
     filters: Filters,
 }
 
@@ -183,13 +185,27 @@ impl Detector {
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .expect("keyword automaton builds from plain literals");
+        let provider_prefixes = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .start_kind(aho_corasick::StartKind::Anchored)
+            .build(provider_prefix_keywords(&rules))
+            .expect("prefix automaton builds from plain literals");
         Ok(Detector {
             rules,
             by_id,
             keywords,
             keyword_rules,
+            provider_prefixes,
             filters,
         })
+    }
+
+    /// Does `secret` start with a provider's token prefix (`ghp_`, `sk-ant-`, `AKIA`, …)? Such a
+    /// value belongs to that provider's rule: if the rule rejected it (bad checksum, truncated),
+    /// a generic rule must not report it instead.
+    pub(crate) fn has_provider_prefix(&self, secret: &[u8]) -> bool {
+        let input = aho_corasick::Input::new(secret).anchored(aho_corasick::Anchored::Yes);
+        self.provider_prefixes.find(input).is_some()
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -204,6 +220,22 @@ impl Detector {
     pub fn scan(&self, input: Input<'_>) -> Vec<Finding> {
         engine::scan(self, input, 0)
     }
+}
+
+/// Keywords of non-generic rules that look like token prefixes: four or more characters, or
+/// ending in a separator (`sg.`, `r8_`). Short words would make ordinary passwords look prefixed.
+fn provider_prefix_keywords(rules: &[Rule]) -> Vec<String> {
+    let mut out: Vec<String> = rules
+        .iter()
+        .filter(|r| r.spec.category != Category::Generic)
+        .flat_map(|r| r.spec.keywords.iter())
+        .filter(|k| k.len() >= 4 || k.ends_with(['_', '-', '.']))
+        .filter(|k| k.len() >= 3)
+        .map(|k| k.to_ascii_lowercase())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 #[cfg(test)]
