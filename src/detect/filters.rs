@@ -16,6 +16,8 @@ struct FilterFile {
     reference_patterns: Vec<String>,
     known_examples: Vec<String>,
     lockfiles: Vec<String>,
+    #[serde(default)]
+    provider_prefixes: Vec<String>,
 }
 
 /// Compiled shared filter data (`rules/filters.toml`).
@@ -25,6 +27,8 @@ pub struct Filters {
     references: Vec<Regex>,
     known_examples: Vec<Vec<u8>>,
     lockfiles: Vec<String>,
+    /// Token prefixes beyond the rules' own keywords (see `Detector::has_provider_prefix`).
+    pub(crate) provider_prefixes: Vec<String>,
 }
 
 impl Filters {
@@ -59,6 +63,7 @@ impl Filters {
                 .map(String::into_bytes)
                 .collect(),
             lockfiles: f.lockfiles,
+            provider_prefixes: f.provider_prefixes,
         })
     }
 

@@ -188,7 +188,7 @@ impl Detector {
         let provider_prefixes = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .start_kind(aho_corasick::StartKind::Anchored)
-            .build(provider_prefix_keywords(&rules))
+            .build(provider_prefix_keywords(&rules, &filters.provider_prefixes))
             .expect("prefix automaton builds from plain literals");
         Ok(Detector {
             rules,
@@ -224,13 +224,14 @@ impl Detector {
 
 /// Keywords of non-generic rules that look like token prefixes: four or more characters, or
 /// ending in a separator (`sg.`, `r8_`). Short words would make ordinary passwords look prefixed.
-fn provider_prefix_keywords(rules: &[Rule]) -> Vec<String> {
+fn provider_prefix_keywords(rules: &[Rule], extra: &[String]) -> Vec<String> {
     let mut out: Vec<String> = rules
         .iter()
         .filter(|r| r.spec.category != Category::Generic)
         .flat_map(|r| r.spec.keywords.iter())
         .filter(|k| k.len() >= 4 || k.ends_with(['_', '-', '.']))
         .filter(|k| k.len() >= 3)
+        .chain(extra)
         .map(|k| k.to_ascii_lowercase())
         .collect();
     out.sort();
