@@ -32,6 +32,27 @@ pub const DEFAULT_MOUNT: &str = "secret";
 pub const DEFAULT_PATH: &str = "{project}";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// A connection from explicit values (settings, `.keyward.toml`) with the environment as the
+/// fallback for each; `None` when no address or no token can be found.
+pub fn connect(
+    address: Option<String>,
+    token: Option<String>,
+    namespace: Option<String>,
+    timeout: Option<Duration>,
+) -> Option<Connection> {
+    Some(Connection {
+        address: address
+            .filter(|a| !a.trim().is_empty())
+            .or_else(address_from_env)?,
+        token: token
+            .filter(|t| !t.trim().is_empty())
+            .map(Token)
+            .or_else(token_from_env)?,
+        namespace: namespace.or_else(namespace_from_env),
+        timeout: timeout.unwrap_or(DEFAULT_TIMEOUT),
+    })
+}
+
 /// `BAO_ADDR`, then `VAULT_ADDR`.
 pub fn address_from_env() -> Option<String> {
     non_empty_env("BAO_ADDR").or_else(|| non_empty_env("VAULT_ADDR"))
