@@ -1,0 +1,272 @@
+//! The Neovim plugin (`editors/nvim`) against the real `keyward lsp` in a real headless Neovim:
+//! the plugin attaches the server on its own, the diagnostic arrives, `:KeywardFix env` moves
+//! the secret into `.env`, and the buffer ends up reading the environment variable.
+//!
+//! Neovim runs `tests/nvim/quickfix.lua`, which writes what it saw as JSON; this side builds the
+//! fake secret, makes the git repository, bounds the run with a timeout, and checks the files.
+
+mod common;
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::{Command, ExitStatus, Stdio},
+    thread,
+    time::{Duration, Instant},
+};
+
+/// Neovim gets this long before it is killed; the Lua side bounds each of its waits well below.
+const NVIM_TIMEOUT: Duration = Duration::from_secs(90);
+/// Each wait inside the Lua script.
+const LUA_WAIT_MS: u64 = 20_000;
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// What `tests/nvim/quickfix.lua` writes to `$KEYWARD_TEST_OUT`.
+struct LuaResult {
+    json: serde_json::Value,
+}
+
+impl LuaResult {
+    fn stage(&self) -> &str {
+        self.json["stage"].as_str().unwrap_or("?")
+    }
+
+    fn buffer(&self) -> Vec<String> {
+        self.json["buffer"]
+            .as_array()
+            .map(|lines| {
+                lines
+                    .iter()
+                    .filter_map(|l| l.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+struct NvimRun {
+    status: Option<ExitStatus>,
+    result: Option<LuaResult>,
+    log: String,
+}
+
+/// Runs the Lua script in a headless Neovim with an isolated home, and kills it after
+/// `NVIM_TIMEOUT` so a broken server or plugin can never hang the test suite.
+fn run_nvim(nvim: &Path, repo: &Path, file: &Path) -> NvimRun {
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let out = scratch.path().join("result.json");
+    let log_path = scratch.path().join("nvim.log");
+    let log = fs::File::create(&log_path).expect("log file");
+
+    let mut cmd = Command::new(nvim);
+    cmd.args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "-c"])
+        .arg(format!(
+            "luafile {}",
+            repo_root().join("tests/nvim/quickfix.lua").display()
+        ))
+        .current_dir(repo)
+        .env("KEYWARD_TEST_PLUGIN", repo_root().join("editors/nvim"))
+        .env("KEYWARD_TEST_BIN", common::keyward_bin())
+        .env("KEYWARD_TEST_FILE", file)
+        .env("KEYWARD_TEST_OUT", &out)
+        .env("KEYWARD_TEST_WAIT_MS", LUA_WAIT_MS.to_string())
+        // Neovim's own state (LSP log, shada, swap) and anything the server reads from home
+        // (a vault token file, user config) stay inside the scratch directory.
+        .env("HOME", scratch.path())
+        .env("XDG_CONFIG_HOME", scratch.path().join("config"))
+        .env("XDG_DATA_HOME", scratch.path().join("data"))
+        .env("XDG_STATE_HOME", scratch.path().join("state"))
+        .env("XDG_CACHE_HOME", scratch.path().join("cache"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env_remove("KEYWARD_PATH")
+        .env_remove("VIMINIT")
+        .env_remove("NVIM_LISTEN_ADDRESS");
+    for var in [
+        "BAO_ADDR",
+        "BAO_TOKEN",
+        "VAULT_ADDR",
+        "VAULT_TOKEN",
+        "BAO_NAMESPACE",
+        "VAULT_NAMESPACE",
+    ] {
+        cmd.env_remove(var);
+    }
+    common::isolate(&mut cmd);
+    cmd.stdin(Stdio::null())
+        .stdout(log.try_clone().expect("log file"))
+        .stderr(log);
+
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", nvim.display()));
+    let deadline = Instant::now() + NVIM_TIMEOUT;
+    let status = loop {
+        match child.try_wait().expect("wait for nvim") {
+            Some(status) => break Some(status),
+            None if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            None => thread::sleep(Duration::from_millis(50)),
+        }
+    };
+
+    let result = fs::read_to_string(&out).ok().map(|text| LuaResult {
+        json: serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("bad JSON from Lua ({e}): {text}")),
+    });
+    let mut log = fs::read_to_string(&log_path).unwrap_or_default();
+    if let Ok(lsp_log) = fs::read_to_string(scratch.path().join("cache/nvim/lsp.log")) {
+        log.push_str("\n--- lsp.log ---\n");
+        log.push_str(&lsp_log);
+    }
+    NvimRun {
+        status,
+        result,
+        log,
+    }
+}
+
+/// A dotenv line `NAME=value` (value possibly quoted) whose value is `secret`.
+fn env_name_holding(dotenv: &str, secret: &str) -> Option<String> {
+    dotenv.lines().find_map(|line| {
+        let line = line.trim().trim_start_matches("export ");
+        let (name, value) = line.split_once('=')?;
+        let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+        (value == secret).then(|| name.trim().to_owned())
+    })
+}
+
+#[test]
+fn neovim_plugin_moves_a_secret_to_an_environment_variable() {
+    let Some(nvim) = common::require_tool("nvim") else {
+        return;
+    };
+    let repo = common::git_repo();
+    let secret = common::fake::github_pat(0x6e76_696d);
+    let source = format!(
+        "\"\"\"Deploy helper.\"\"\"\nimport sys\n\ntoken = \"{secret}\"\n\n\ndef main():\n    print(len(token), sys.argv)\n"
+    );
+    let file = repo.path().join("deploy.py");
+    fs::write(&file, &source).unwrap();
+
+    let run = run_nvim(&nvim, repo.path(), &file);
+    let context = |what: &str| {
+        format!(
+            "{what}\nexit: {:?}\nresult: {}\nnvim output:\n{}",
+            run.status,
+            run.result
+                .as_ref()
+                .map(|r| r.json.to_string())
+                .unwrap_or_else(|| "(none)".into()),
+            run.log
+        )
+    };
+    let status = run
+        .status
+        .unwrap_or_else(|| panic!("{}", context("nvim timed out and was killed")));
+    let result = run
+        .result
+        .as_ref()
+        .unwrap_or_else(|| panic!("{}", context("the Lua script wrote no result")));
+    assert!(
+        status.success() && result.stage() == "done",
+        "{}",
+        context("the Lua script failed")
+    );
+
+    // The diagnostic: keyward's, for the token's line, with the rule id as code, redacted.
+    let diagnostics = result.json["diagnostics"].as_array().expect("diagnostics");
+    let diagnostic = diagnostics
+        .iter()
+        .find(|d| d["code"] == "github-pat-classic")
+        .unwrap_or_else(|| panic!("{}", context("no github-pat-classic diagnostic")));
+    assert_eq!(
+        diagnostic["lnum"],
+        3,
+        "{}",
+        context("diagnostic on the wrong line")
+    );
+    let message = diagnostic["message"].as_str().unwrap_or_default();
+    assert!(
+        !message.contains(&secret),
+        "the diagnostic shows the whole secret: {message}"
+    );
+    assert_eq!(
+        result.json["client_count"],
+        1,
+        "{}",
+        context("one server per project")
+    );
+
+    // `.env` holds the secret under the name the buffer now reads.
+    let dotenv = fs::read_to_string(repo.path().join(".env"))
+        .unwrap_or_else(|e| panic!("{}", context(&format!(".env was not written: {e}"))));
+    let name = env_name_holding(&dotenv, &secret).unwrap_or_else(|| {
+        panic!(
+            "{}",
+            context(&format!(".env does not hold the secret:\n{dotenv}"))
+        )
+    });
+
+    let written = fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        written.lines().map(str::to_owned).collect::<Vec<_>>(),
+        result.buffer(),
+        "the file on disk is the buffer"
+    );
+    assert!(
+        !written.contains(&secret),
+        "the secret is still in the file:\n{written}"
+    );
+    let read = format!("os.environ[\"{name}\"]");
+    assert!(
+        written.contains(&format!("token = {read}"))
+            || written.contains(&format!("token = os.getenv(\"{name}\")")),
+        "the literal was not replaced by an environment read of {name}:\n{written}"
+    );
+    assert!(
+        written.lines().any(|l| l.trim() == "import os"),
+        "`import os` was not added:\n{written}"
+    );
+    // Nothing else in the file moved.
+    assert!(
+        written.starts_with("\"\"\"Deploy helper.\"\"\"\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("def main():\n    print(len(token), sys.argv)\n"),
+        "{written}"
+    );
+
+    // `.env` is git-ignored, both by the file and by git itself.
+    let gitignore = fs::read_to_string(repo.path().join(".gitignore")).unwrap_or_default();
+    assert!(
+        gitignore
+            .lines()
+            .any(|l| matches!(l.trim(), ".env" | "/.env")),
+        ".gitignore does not list .env:\n{gitignore}"
+    );
+    let ignored = common::run(common::git(repo.path()).args(["check-ignore", "-q", ".env"]));
+    assert!(ignored.status.success(), "git does not ignore .env");
+
+    // The example file documents the name, never the value.
+    let example = fs::read_to_string(repo.path().join(".env.example")).unwrap_or_default();
+    assert!(
+        example.lines().any(|l| l.trim() == format!("{name}=")),
+        ".env.example:\n{example}"
+    );
+    assert!(!example.contains(&secret), ".env.example holds the secret");
+
+    assert_eq!(
+        result.json["diagnostics_after_fix"],
+        0,
+        "{}",
+        context("the diagnostic stayed after the fix")
+    );
+}
