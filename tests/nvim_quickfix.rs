@@ -55,7 +55,7 @@ struct NvimRun {
 
 /// Runs the Lua script in a headless Neovim with an isolated home, and kills it after
 /// `NVIM_TIMEOUT` so a broken server or plugin can never hang the test suite.
-fn run_nvim(nvim: &Path, repo: &Path, file: &Path) -> NvimRun {
+fn run_nvim(nvim: &Path, repo: &Path, file: &Path, settings: Option<&str>) -> NvimRun {
     let scratch = tempfile::tempdir().expect("temp dir");
     let out = scratch.path().join("result.json");
     let log_path = scratch.path().join("nvim.log");
@@ -73,6 +73,7 @@ fn run_nvim(nvim: &Path, repo: &Path, file: &Path) -> NvimRun {
         .env("KEYWARD_TEST_FILE", file)
         .env("KEYWARD_TEST_OUT", &out)
         .env("KEYWARD_TEST_WAIT_MS", LUA_WAIT_MS.to_string())
+        .env("KEYWARD_TEST_SETTINGS", settings.unwrap_or(""))
         // Neovim's own state (LSP log, shada, swap) and anything the server reads from home
         // (a vault token file, user config) stay inside the scratch directory.
         .env("HOME", scratch.path())
@@ -142,20 +143,29 @@ fn env_name_holding(dotenv: &str, secret: &str) -> Option<String> {
     })
 }
 
-#[test]
-fn neovim_plugin_moves_a_secret_to_an_environment_variable() {
-    let Some(nvim) = common::require_tool("nvim") else {
-        return;
-    };
+/// The repository after a successful `:KeywardFix env`, with what Neovim reported.
+struct Fixed {
+    repo: tempfile::TempDir,
+    secret: String,
+    /// deploy.py as written by Neovim.
+    written: String,
+    result: LuaResult,
+}
+
+/// Opens deploy.py with a fake GitHub token in a fresh git repository, lets the plugin attach
+/// the server (with `settings` as setup()'s settings, a JSON object), applies the env-var fix
+/// and writes the buffer. Checks the parts every variant shares; `None` when nvim is missing.
+fn fix_in_neovim(seed: u64, settings: Option<&str>) -> Option<Fixed> {
+    let nvim = common::require_tool("nvim")?;
     let repo = common::git_repo();
-    let secret = common::fake::github_pat(0x6e76_696d);
+    let secret = common::fake::github_pat(seed);
     let source = format!(
         "\"\"\"Deploy helper.\"\"\"\nimport sys\n\ntoken = \"{secret}\"\n\n\ndef main():\n    print(len(token), sys.argv)\n"
     );
     let file = repo.path().join("deploy.py");
     fs::write(&file, &source).unwrap();
 
-    let run = run_nvim(&nvim, repo.path(), &file);
+    let run = run_nvim(&nvim, repo.path(), &file, settings);
     let context = |what: &str| {
         format!(
             "{what}\nexit: {:?}\nresult: {}\nnvim output:\n{}",
@@ -203,32 +213,22 @@ fn neovim_plugin_moves_a_secret_to_an_environment_variable() {
         "{}",
         context("one server per project")
     );
-
-    // `.env` holds the secret under the name the buffer now reads.
-    let dotenv = fs::read_to_string(repo.path().join(".env"))
-        .unwrap_or_else(|e| panic!("{}", context(&format!(".env was not written: {e}"))));
-    let name = env_name_holding(&dotenv, &secret).unwrap_or_else(|| {
-        panic!(
-            "{}",
-            context(&format!(".env does not hold the secret:\n{dotenv}"))
-        )
-    });
+    assert_eq!(
+        result.json["diagnostics_after_fix"],
+        0,
+        "{}",
+        context("the diagnostic stayed after the fix")
+    );
 
     let written = fs::read_to_string(&file).unwrap();
     assert_eq!(
         written.lines().map(str::to_owned).collect::<Vec<_>>(),
         result.buffer(),
-        "the file on disk is the buffer"
+        "the file on disk is not the buffer"
     );
     assert!(
         !written.contains(&secret),
         "the secret is still in the file:\n{written}"
-    );
-    let read = format!("os.environ[\"{name}\"]");
-    assert!(
-        written.contains(&format!("token = {read}"))
-            || written.contains(&format!("token = os.getenv(\"{name}\")")),
-        "the literal was not replaced by an environment read of {name}:\n{written}"
     );
     assert!(
         written.lines().any(|l| l.trim() == "import os"),
@@ -244,29 +244,85 @@ fn neovim_plugin_moves_a_secret_to_an_environment_variable() {
         "{written}"
     );
 
-    // `.env` is git-ignored, both by the file and by git itself.
-    let gitignore = fs::read_to_string(repo.path().join(".gitignore")).unwrap_or_default();
-    assert!(
-        gitignore
-            .lines()
-            .any(|l| matches!(l.trim(), ".env" | "/.env")),
-        ".gitignore does not list .env:\n{gitignore}"
-    );
-    let ignored = common::run(common::git(repo.path()).args(["check-ignore", "-q", ".env"]));
-    assert!(ignored.status.success(), "git does not ignore .env");
+    let result = run.result.unwrap();
+    Some(Fixed {
+        repo,
+        secret,
+        written,
+        result,
+    })
+}
 
-    // The example file documents the name, never the value.
-    let example = fs::read_to_string(repo.path().join(".env.example")).unwrap_or_default();
-    assert!(
-        example.lines().any(|l| l.trim() == format!("{name}=")),
-        ".env.example:\n{example}"
-    );
-    assert!(!example.contains(&secret), ".env.example holds the secret");
+impl Fixed {
+    /// Checks that `dotenv` (relative to the repository) holds the secret, is ignored by git and
+    /// listed in .gitignore, that the buffer reads the variable and that `.env.example` names it
+    /// without the value. Returns the variable's name.
+    fn assert_moved_to(&self, dotenv: &str) -> String {
+        let root = self.repo.path();
+        let text = fs::read_to_string(root.join(dotenv)).unwrap_or_else(|e| {
+            panic!(
+                "{dotenv} was not written ({e}); nvim reported {}",
+                self.result.json
+            )
+        });
+        let name = env_name_holding(&text, &self.secret)
+            .unwrap_or_else(|| panic!("{dotenv} does not hold the secret:\n{text}"));
 
-    assert_eq!(
-        result.json["diagnostics_after_fix"],
-        0,
-        "{}",
-        context("the diagnostic stayed after the fix")
+        let env_read = [
+            format!("token = os.environ[\"{name}\"]"),
+            format!("token = os.getenv(\"{name}\")"),
+        ];
+        assert!(
+            env_read
+                .iter()
+                .any(|read| self.written.contains(read.as_str())),
+            "the literal was not replaced by an environment read of {name}:\n{}",
+            self.written
+        );
+
+        let gitignore = fs::read_to_string(root.join(".gitignore")).unwrap_or_default();
+        assert!(
+            gitignore
+                .lines()
+                .any(|l| l.trim().trim_start_matches('/') == dotenv),
+            ".gitignore does not list {dotenv}:\n{gitignore}"
+        );
+        let ignored = common::run(common::git(root).args(["check-ignore", "-q", dotenv]));
+        assert!(ignored.status.success(), "git does not ignore {dotenv}");
+
+        let example = fs::read_to_string(root.join(".env.example")).unwrap_or_default();
+        assert!(
+            example.lines().any(|l| l.trim() == format!("{name}=")),
+            ".env.example:\n{example}"
+        );
+        assert!(
+            !example.contains(&self.secret),
+            ".env.example holds the secret"
+        );
+        name
+    }
+}
+
+#[test]
+fn neovim_plugin_moves_a_secret_to_an_environment_variable() {
+    let Some(fixed) = fix_in_neovim(0x6e76_696d, None) else {
+        return;
+    };
+    let name = fixed.assert_moved_to(".env");
+    assert_eq!(name, "GITHUB_TOKEN", "the rule's variable name");
+}
+
+#[test]
+fn neovim_plugin_passes_its_settings_to_the_server() {
+    // setup({ settings = ... }) reaches the server as initializationOptions (and again in the
+    // didChangeConfiguration the plugin sends on init): the value goes to the configured file.
+    let settings = r#"{"envFile": "deploy.env", "vault": {"mount": "kv"}}"#;
+    let Some(fixed) = fix_in_neovim(0x7365_7474, Some(settings)) else {
+        return;
+    };
+    fixed.assert_moved_to("deploy.env");
+    assert!(
+        !fixed.repo.path().join(".env").exists(),
+        "the default .env was written despite envFile"
     );
 }

@@ -7,7 +7,8 @@
 -- so the Rust side knows where it stopped; every wait is bounded.
 --
 -- Inputs (environment): KEYWARD_TEST_PLUGIN (editors/nvim), KEYWARD_TEST_BIN (keyward binary),
--- KEYWARD_TEST_FILE (file to open), KEYWARD_TEST_OUT (result file), KEYWARD_TEST_WAIT_MS.
+-- KEYWARD_TEST_FILE (file to open), KEYWARD_TEST_OUT (result file), KEYWARD_TEST_WAIT_MS,
+-- KEYWARD_TEST_SETTINGS (optional JSON object passed as setup({ settings = ... })).
 
 local WAIT_MS = tonumber(vim.env.KEYWARD_TEST_WAIT_MS or "") or 20000
 
@@ -53,7 +54,11 @@ local function run()
   result.stage = "setup"
   vim.opt.runtimepath:prepend(vim.env.KEYWARD_TEST_PLUGIN)
   local keyward = require("keyward")
-  keyward.setup({ cmd = { vim.env.KEYWARD_TEST_BIN, "lsp" } })
+  local opts = { cmd = { vim.env.KEYWARD_TEST_BIN, "lsp" } }
+  if vim.env.KEYWARD_TEST_SETTINGS and vim.env.KEYWARD_TEST_SETTINGS ~= "" then
+    opts.settings = vim.fn.json_decode(vim.env.KEYWARD_TEST_SETTINGS)
+  end
+  keyward.setup(opts)
   if vim.fn.exists(":KeywardFix") ~= 2 then
     return fail("setup", ":KeywardFix was not created by setup()")
   end

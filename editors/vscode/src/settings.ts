@@ -1,19 +1,27 @@
-// The settings the server understands, built from the `keyward.*` configuration. The same object
-// goes out as `initializationOptions` and, on every change, as the `settings` of
-// `workspace/didChangeConfiguration`. Empty strings are left out, so the server applies its own
-// fallbacks (BAO_ADDR/VAULT_ADDR, `.keyward.toml`, built-in defaults) instead of an empty value.
+// The settings object the server reads (src/lsp/README.md, "Settings"), built from the
+// `keyward.*` configuration. The same object goes out as `initializationOptions` and, on every
+// change, as the `settings` of `workspace/didChangeConfiguration`; the server replaces its
+// settings with it. Empty strings are left out, so the server applies its own fallbacks
+// (`.keyward.toml`, BAO_ADDR/VAULT_ADDR, built-in defaults) instead of an empty value.
+//
+// The Vault token is not among them on purpose: settings files are shared and synced. The
+// server reads BAO_TOKEN/VAULT_TOKEN or ~/.vault-token itself.
 import * as vscode from "vscode";
 
 export interface VaultSettings {
   address?: string;
   mount?: string;
-  pathTemplate?: string;
+  path?: string;
   namespace?: string;
 }
 
 export interface ServerSettings {
-  vault: VaultSettings;
   envFile?: string;
+  envExampleFile?: string;
+  refsFile?: string;
+  offerVaultFix: boolean;
+  kubernetesSecretName?: string;
+  vault: VaultSettings;
 }
 
 export function serverSettings(): ServerSettings {
@@ -23,12 +31,16 @@ export function serverSettings(): ServerSettings {
     return value === "" ? undefined : value;
   };
   return {
+    envFile: text("envFile"),
+    envExampleFile: text("envExampleFile"),
+    refsFile: text("refsFile"),
+    offerVaultFix: config.get<boolean>("offerVaultFix", true),
+    kubernetesSecretName: text("kubernetesSecretName"),
     vault: {
       address: text("vault.address"),
       mount: text("vault.mount"),
-      pathTemplate: text("vault.pathTemplate"),
+      path: text("vault.path"),
       namespace: text("vault.namespace"),
     },
-    envFile: text("envFile"),
   };
 }

@@ -19,16 +19,22 @@ M.defaults = {
   -- The nearest parent directory holding one of these is the project root (one server per root);
   -- a file outside any project gets its own directory as root.
   root_markers = { ".keyward.toml", ".git" },
-  -- Sent as `initializationOptions` and again as `workspace/didChangeConfiguration` settings.
-  -- Leave a field out (nil) to let the server use its fallback (BAO_ADDR/VAULT_ADDR, .keyward.toml).
+  -- Sent as `initializationOptions` and again as `workspace/didChangeConfiguration` settings
+  -- (keys: src/lsp/README.md in the keyward repository). Leave a key out (nil) to get the
+  -- server's fallback: `.keyward.toml`, then BAO_ADDR/VAULT_ADDR, then built-in defaults. Keep the
+  -- Vault token out of your config: the server reads BAO_TOKEN/VAULT_TOKEN or ~/.vault-token.
   settings = {
+    envFile = nil, -- ".env"
+    envExampleFile = nil, -- ".env.example"
+    refsFile = nil, -- ".keyward.refs"
+    offerVaultFix = nil, -- true
+    kubernetesSecretName = nil, -- "{project}-secrets"
     vault = {
       address = nil,
-      mount = nil,
-      pathTemplate = nil,
+      mount = nil, -- "secret"
+      path = nil, -- "{project}"
       namespace = nil,
     },
-    envFile = nil,
   },
   -- Filetypes never to attach to (buffers of these types are skipped); empty: attach everywhere.
   exclude_filetypes = {},
