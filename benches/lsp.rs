@@ -98,11 +98,17 @@ fn memory(dir: &Path) {
     let text = source_lines(500);
     for i in 0..200 {
         let uri = file_uri(&dir.join(format!("m{i}.py")));
-        c.open(&uri, "python", &format!("{text}KEY = \"{}\"\n", fake_pat(1000 + i)));
+        c.open(
+            &uri,
+            "python",
+            &format!("{text}KEY = \"{}\"\n", fake_pat(1000 + i)),
+        );
     }
     for i in 0..200 {
         let uri = file_uri(&dir.join(format!("m{i}.py")));
-        c.wait_diagnostics(&uri, Duration::from_secs(60), |p| p["diagnostics"].as_array().is_some_and(|d| d.len() == 1));
+        c.wait_diagnostics(&uri, Duration::from_secs(60), |p| {
+            p["diagnostics"].as_array().is_some_and(|d| d.len() == 1)
+        });
     }
     let open = rss_kib(c.pid());
     println!(

@@ -284,7 +284,7 @@ impl Client {
         match status {
             200 | 204 => Ok(()),
             // PATCH unsupported (old server), not permitted by policy, or the version vanished.
-            403 | 404 | 405 => {
+            403..=405 => {
                 let mut data = current.data.clone();
                 data.insert(name.to_string(), Value::String(value.to_string()));
                 let body = json!({"options": {"cas": current.version}, "data": data});
