@@ -2,12 +2,13 @@
 //! the plugin attaches the server on its own, the diagnostic arrives, `:KeywardFix env` moves
 //! the secret into `.env`, and the buffer ends up reading the environment variable.
 //!
-//! Neovim runs `tests/nvim/quickfix.lua`, which writes what it saw as JSON; this side builds the
+//! Neovim runs a script from `tests/nvim/`, which writes what it saw as JSON; this side builds the
 //! fake secret, makes the git repository, bounds the run with a timeout, and checks the files.
 
 mod common;
 
 use std::{
+    ffi::OsStr,
     fs,
     path::{Path, PathBuf},
     process::{Command, ExitStatus, Stdio},
@@ -24,7 +25,7 @@ fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// What `tests/nvim/quickfix.lua` writes to `$KEYWARD_TEST_OUT`.
+/// What a `tests/nvim/*.lua` script writes to `$KEYWARD_TEST_OUT`.
 struct LuaResult {
     json: serde_json::Value,
 }
@@ -53,9 +54,10 @@ struct NvimRun {
     log: String,
 }
 
-/// Runs the Lua script in a headless Neovim with an isolated home, and kills it after
-/// `NVIM_TIMEOUT` so a broken server or plugin can never hang the test suite.
-fn run_nvim(nvim: &Path, repo: &Path, file: &Path, settings: Option<&str>) -> NvimRun {
+/// Runs `tests/nvim/<script>` in a headless Neovim started in `cwd` with an isolated home and
+/// the script's inputs in `vars`, and kills it after `NVIM_TIMEOUT` so a broken server or plugin
+/// can never hang the test suite.
+fn run_nvim(nvim: &Path, script: &str, cwd: &Path, vars: &[(&str, &OsStr)]) -> NvimRun {
     let scratch = tempfile::tempdir().expect("temp dir");
     let out = scratch.path().join("result.json");
     let log_path = scratch.path().join("nvim.log");
@@ -65,15 +67,13 @@ fn run_nvim(nvim: &Path, repo: &Path, file: &Path, settings: Option<&str>) -> Nv
     cmd.args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "-c"])
         .arg(format!(
             "luafile {}",
-            repo_root().join("tests/nvim/quickfix.lua").display()
+            repo_root().join("tests/nvim").join(script).display()
         ))
-        .current_dir(repo)
+        .current_dir(cwd)
         .env("KEYWARD_TEST_PLUGIN", repo_root().join("editors/nvim"))
         .env("KEYWARD_TEST_BIN", common::keyward_bin())
-        .env("KEYWARD_TEST_FILE", file)
         .env("KEYWARD_TEST_OUT", &out)
         .env("KEYWARD_TEST_WAIT_MS", LUA_WAIT_MS.to_string())
-        .env("KEYWARD_TEST_SETTINGS", settings.unwrap_or(""))
         // Neovim's own state (LSP log, shada, swap) and anything the server reads from home
         // (a vault token file, user config) stay inside the scratch directory.
         .env("HOME", scratch.path())
@@ -96,6 +96,7 @@ fn run_nvim(nvim: &Path, repo: &Path, file: &Path, settings: Option<&str>) -> Nv
     ] {
         cmd.env_remove(var);
     }
+    cmd.envs(vars.iter().copied());
     common::isolate(&mut cmd);
     cmd.stdin(Stdio::null())
         .stdout(log.try_clone().expect("log file"))
@@ -165,7 +166,11 @@ fn fix_in_neovim(seed: u64, settings: Option<&str>) -> Option<Fixed> {
     let file = repo.path().join("deploy.py");
     fs::write(&file, &source).unwrap();
 
-    let run = run_nvim(&nvim, repo.path(), &file, settings);
+    let vars = [
+        ("KEYWARD_TEST_FILE", file.as_os_str()),
+        ("KEYWARD_TEST_SETTINGS", OsStr::new(settings.unwrap_or(""))),
+    ];
+    let run = run_nvim(&nvim, "quickfix.lua", repo.path(), &vars);
     let context = |what: &str| {
         format!(
             "{what}\nexit: {:?}\nresult: {}\nnvim output:\n{}",
@@ -324,5 +329,87 @@ fn neovim_plugin_passes_its_settings_to_the_server() {
     assert!(
         !fixed.repo.path().join(".env").exists(),
         "the default .env was written despite envFile"
+    );
+}
+
+#[test]
+fn neovim_plugin_attaches_to_every_real_file_once_per_project() {
+    let Some(nvim) = common::require_tool("nvim") else {
+        return;
+    };
+    let first = common::git_repo();
+    let second = common::git_repo();
+    fs::create_dir(first.path().join("docs")).unwrap();
+    let files = [
+        first.path().join("app.py"),
+        // No extension, no shebang: Neovim gives it no filetype, and it must be scanned anyway.
+        first.path().join("docs/NOTES"),
+        second.path().join("main.go"),
+    ];
+    fs::write(&files[0], "print('hello')\n").unwrap();
+    let secret = common::fake::github_pat(0x6e6f_7465);
+    fs::write(&files[1], format!("ci token: {secret}\n")).unwrap();
+    fs::write(&files[2], "package main\n").unwrap();
+
+    let list = files
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let run = run_nvim(
+        &nvim,
+        "attach.lua",
+        first.path(),
+        &[("KEYWARD_TEST_FILES", OsStr::new(&list))],
+    );
+    let json = run
+        .result
+        .as_ref()
+        .map(|r| r.json.clone())
+        .unwrap_or_else(|| panic!("no result; exit {:?}\n{}", run.status, run.log));
+    let status = run
+        .status
+        .unwrap_or_else(|| panic!("nvim timed out: {json}\n{}", run.log));
+    assert!(
+        status.success() && json["stage"] == "done",
+        "attach.lua failed: {json}\n{}",
+        run.log
+    );
+
+    let file = |i: usize| &json["files"][i];
+    assert_eq!(
+        file(1)["filetype"],
+        "",
+        "NOTES was meant to have no filetype: {json}"
+    );
+    assert_eq!(
+        file(0)["client"],
+        file(1)["client"],
+        "one server for one repository: {json}"
+    );
+    assert_ne!(
+        file(0)["client"],
+        file(2)["client"],
+        "a second repository gets its own server: {json}"
+    );
+    let canonical = |p: &Path| p.canonicalize().unwrap();
+    for (i, repo) in [(0, first.path()), (1, first.path()), (2, second.path())] {
+        let root = Path::new(file(i)["root"].as_str().unwrap_or_default());
+        assert_eq!(canonical(root), canonical(repo), "root of file {i}: {json}");
+    }
+    assert_eq!(json["client_count"], 2, "{json}");
+    assert_eq!(
+        json["scratch_client"], false,
+        "a scratch buffer got a server: {json}"
+    );
+    let plain = json["plain_diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        plain
+            .iter()
+            .any(|d| d["source"] == "keyward" && d["lnum"] == 0),
+        "the file without a filetype was not scanned: {json}"
     );
 }
