@@ -5,6 +5,8 @@
 -- runs on the server (`workspace/executeCommand`), which stores the secret first and then sends
 -- `workspace/applyEdit`; Neovim's built-in handler applies that edit to the buffers.
 local compat = require("keyward.compat")
+-- `vim.uv` since 0.10; `vim.loop` before.
+local uv = vim.uv or vim.loop
 
 local M = {}
 
@@ -121,7 +123,7 @@ function M.run(opts)
   }
 
   local done = false
-  local timer = vim.loop.new_timer()
+  local timer = uv.new_timer()
   timer:start(opts.timeout_ms or 5000, 0, vim.schedule_wrap(function()
     timer:close()
     if not done then

@@ -5,6 +5,8 @@
 -- detection: `vim.lsp.start` (0.8+) reuses one client per root directory by itself; on 0.7 this
 -- module keeps that map and calls `vim.lsp.start_client` + `vim.lsp.buf_attach_client`.
 local compat = require("keyward.compat")
+-- `vim.uv` since 0.10; `vim.loop` before.
+local uv = vim.uv or vim.loop
 
 local M = {}
 
@@ -57,7 +59,7 @@ local function find_root(path)
   local current = dir
   while current and current ~= "" do
     for _, marker in ipairs(M.config.root_markers) do
-      if vim.loop.fs_stat(current .. "/" .. marker) then
+      if uv.fs_stat(current .. "/" .. marker) then
         return current
       end
     end
