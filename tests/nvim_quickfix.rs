@@ -154,9 +154,10 @@ struct Fixed {
 }
 
 /// Opens deploy.py with a fake GitHub token in a fresh git repository, lets the plugin attach
-/// the server (with `settings` as setup()'s settings, a JSON object), applies the env-var fix
-/// and writes the buffer. Checks the parts every variant shares; `None` when nvim is missing.
-fn fix_in_neovim(seed: u64, settings: Option<&str>) -> Option<Fixed> {
+/// the server (with `settings` as setup()'s settings, a JSON object), applies `:KeywardFix
+/// <kind>` and writes the buffer. Checks the parts every variant shares; `None` when nvim is
+/// missing.
+fn fix_in_neovim(seed: u64, kind: &str, settings: Option<&str>) -> Option<Fixed> {
     let nvim = common::require_tool("nvim")?;
     let repo = common::git_repo();
     let secret = common::fake::github_pat(seed);
@@ -169,6 +170,7 @@ fn fix_in_neovim(seed: u64, settings: Option<&str>) -> Option<Fixed> {
     let vars = [
         ("KEYWARD_TEST_FILE", file.as_os_str()),
         ("KEYWARD_TEST_SETTINGS", OsStr::new(settings.unwrap_or(""))),
+        ("KEYWARD_TEST_KIND", OsStr::new(kind)),
     ];
     let run = run_nvim(&nvim, "quickfix.lua", repo.path(), &vars);
     let context = |what: &str| {
@@ -231,14 +233,6 @@ fn fix_in_neovim(seed: u64, settings: Option<&str>) -> Option<Fixed> {
         result.buffer(),
         "the file on disk is not the buffer"
     );
-    assert!(
-        !written.contains(&secret),
-        "the secret is still in the file:\n{written}"
-    );
-    assert!(
-        written.lines().any(|l| l.trim() == "import os"),
-        "`import os` was not added:\n{written}"
-    );
     // Nothing else in the file moved.
     assert!(
         written.starts_with("\"\"\"Deploy helper.\"\"\"\n"),
@@ -264,6 +258,15 @@ impl Fixed {
     /// without the value. Returns the variable's name.
     fn assert_moved_to(&self, dotenv: &str) -> String {
         let root = self.repo.path();
+        let written = &self.written;
+        assert!(
+            !written.contains(&self.secret),
+            "the secret is still in the file:\n{written}"
+        );
+        assert!(
+            written.lines().any(|l| l.trim() == "import os"),
+            "`import os` was not added:\n{written}"
+        );
         let text = fs::read_to_string(root.join(dotenv)).unwrap_or_else(|e| {
             panic!(
                 "{dotenv} was not written ({e}); nvim reported {}",
@@ -310,7 +313,7 @@ impl Fixed {
 
 #[test]
 fn neovim_plugin_moves_a_secret_to_an_environment_variable() {
-    let Some(fixed) = fix_in_neovim(0x6e76_696d, None) else {
+    let Some(fixed) = fix_in_neovim(0x6e76_696d, "env", None) else {
         return;
     };
     let name = fixed.assert_moved_to(".env");
@@ -322,7 +325,7 @@ fn neovim_plugin_passes_its_settings_to_the_server() {
     // setup({ settings = ... }) reaches the server as initializationOptions (and again in the
     // didChangeConfiguration the plugin sends on init): the value goes to the configured file.
     let settings = r#"{"envFile": "deploy.env", "vault": {"mount": "kv"}}"#;
-    let Some(fixed) = fix_in_neovim(0x7365_7474, Some(settings)) else {
+    let Some(fixed) = fix_in_neovim(0x7365_7474, "env", Some(settings)) else {
         return;
     };
     fixed.assert_moved_to("deploy.env");
@@ -412,4 +415,32 @@ fn neovim_plugin_attaches_to_every_real_file_once_per_project() {
             .any(|d| d["source"] == "keyward" && d["lnum"] == 0),
         "the file without a filetype was not scanned: {json}"
     );
+}
+
+#[test]
+fn neovim_plugin_applies_a_plain_edit_fix() {
+    // "Mark as false positive" is a code action with an edit (no server command): the plugin
+    // applies it itself. The secret stays, marked, and nothing is written anywhere else.
+    let Some(fixed) = fix_in_neovim(0x616c_6c6f, "false-positive", None) else {
+        return;
+    };
+    let line = fixed
+        .written
+        .lines()
+        .find(|l| l.contains(&fixed.secret))
+        .unwrap_or_else(|| panic!("the secret's line is gone:\n{}", fixed.written));
+    assert!(
+        line.contains("keyward:allow"),
+        "no allow marker on the secret's line: {line}"
+    );
+    assert!(
+        line.starts_with("token = \""),
+        "the assignment changed: {line}"
+    );
+    for file in [".env", ".env.example", ".gitignore"] {
+        assert!(
+            !fixed.repo.path().join(file).exists(),
+            "{file} was written by a marker fix"
+        );
+    }
 }

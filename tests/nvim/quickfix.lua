@@ -1,14 +1,15 @@
 -- Driven by tests/nvim_quickfix.rs: `nvim --headless -u NONE -i NONE -n -c "luafile <this>"`.
 --
 -- Loads the keyward plugin from editors/nvim, opens a file holding a fake secret, waits for
--- keyward's diagnostic, runs `:KeywardFix env` (the user's command), waits for the server's
--- `workspace/applyEdit` to change the buffer, writes the buffer, and records what happened as
+-- keyward's diagnostic, runs `:KeywardFix env` (the user's command; another kind on request),
+-- waits for the fix (the server's `workspace/applyEdit`, or the action's own edit) to change the buffer, writes the buffer, and records what happened as
 -- JSON in $KEYWARD_TEST_OUT for the Rust side to check. Exits with `cquit <stage>` on failure
 -- so the Rust side knows where it stopped; every wait is bounded.
 --
 -- Inputs (environment): KEYWARD_TEST_PLUGIN (editors/nvim), KEYWARD_TEST_BIN (keyward binary),
 -- KEYWARD_TEST_FILE (file to open), KEYWARD_TEST_OUT (result file), KEYWARD_TEST_WAIT_MS,
--- KEYWARD_TEST_SETTINGS (optional JSON object passed as setup({ settings = ... })).
+-- KEYWARD_TEST_SETTINGS (optional JSON object passed as setup({ settings = ... })),
+-- KEYWARD_TEST_KIND (the :KeywardFix argument; default "env").
 
 local WAIT_MS = tonumber(vim.env.KEYWARD_TEST_WAIT_MS or "") or 20000
 
@@ -100,7 +101,8 @@ local function run()
   vim.api.nvim_win_set_cursor(0, { target.lnum + 1, target.col })
   local tick = vim.api.nvim_buf_get_changedtick(bufnr)
   local before = vim.api.nvim_buf_get_lines(bufnr, target.lnum, target.lnum + 1, false)[1]
-  vim.cmd("KeywardFix env")
+  local kind = (vim.env.KEYWARD_TEST_KIND or "") ~= "" and vim.env.KEYWARD_TEST_KIND or "env"
+  vim.cmd("KeywardFix " .. kind)
   -- The fix is asynchronous: code action -> executeCommand -> server stores the value ->
   -- workspace/applyEdit. Done once the secret's line has changed.
   if not vim.wait(WAIT_MS, function()
@@ -110,7 +112,7 @@ local function run()
     local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
     return not vim.tbl_contains(lines, before)
   end, 20) then
-    return fail("fix", "the buffer did not change after :KeywardFix env")
+    return fail("fix", "the buffer did not change after :KeywardFix " .. kind)
   end
   -- Let the server re-scan the edited buffer and clear the diagnostic.
   vim.wait(WAIT_MS, function()

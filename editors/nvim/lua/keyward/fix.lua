@@ -73,23 +73,45 @@ local function resolve_and_apply(client, action, bufnr)
   end, bufnr)
 end
 
+-- The server lists a fix it cannot apply here (a partial string, an unsaved buffer, …) as
+-- `disabled` with the reason, for clients that advertise support (newer Neovim does).
+local function disabled_reason(action)
+  return type(action.disabled) == "table" and (action.disabled.reason or "not available") or nil
+end
+
 local function choose(client, actions, kind, bufnr)
-  if kind then
-    local prefix = KINDS[kind] or kind
-    for _, action in ipairs(actions) do
-      if starts_with(action.title, prefix) then
+  local enabled = {}
+  for _, action in ipairs(actions) do
+    if kind and starts_with(action.title, KINDS[kind] or kind) then
+      local reason = disabled_reason(action)
+      if reason then
+        notify(action.title .. ": " .. reason, vim.log.levels.WARN)
+      else
         resolve_and_apply(client, action, bufnr)
-        return
       end
+      return
     end
-    notify("no '" .. prefix .. "' fix here", vim.log.levels.WARN)
+    if not disabled_reason(action) then
+      table.insert(enabled, action)
+    end
+  end
+  if kind then
+    notify("no '" .. (KINDS[kind] or kind) .. "' fix here", vim.log.levels.WARN)
     return
   end
-  if #actions == 1 then
-    resolve_and_apply(client, actions[1], bufnr)
+  if #enabled == 0 then
+    local reasons = {}
+    for _, action in ipairs(actions) do
+      table.insert(reasons, action.title .. ": " .. disabled_reason(action))
+    end
+    notify("no fix applies here (" .. table.concat(reasons, "; ") .. ")", vim.log.levels.WARN)
     return
   end
-  vim.ui.select(actions, {
+  if #enabled == 1 then
+    resolve_and_apply(client, enabled[1], bufnr)
+    return
+  end
+  vim.ui.select(enabled, {
     prompt = "keyward fix:",
     format_item = function(action)
       return action.title
