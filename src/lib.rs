@@ -7,6 +7,8 @@
 
 pub mod config;
 pub mod detect;
+pub mod fix;
+pub mod lsp;
 pub mod scanner;
 pub mod suppress;
 

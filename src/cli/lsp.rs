@@ -1,10 +1,19 @@
-//! `keyward lsp`.
+//! `keyward lsp`: the language server on stdio.
 
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
-pub struct LspArgs {}
+pub struct LspArgs {
+    /// Accepted for editors that pass it by convention; stdio is the only transport.
+    #[arg(long, hide = true)]
+    stdio: bool,
+}
 
 pub fn run(_args: LspArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`keyward lsp` is not built yet")
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("keyward-lsp")
+        .build()?;
+    runtime.block_on(keyward::lsp::serve_stdio());
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,110 @@
+// The keyward VS Code extension: starts `keyward lsp` over stdio for every file and passes the
+// extension's settings to it. Everything the user sees (diagnostics, quick-fixes, the commands
+// the quick-fixes run, workspace edits) comes from the server; this file only launches it.
+import * as vscode from "vscode";
+import {
+  DidChangeConfigurationNotification,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+  TransportKind,
+} from "vscode-languageclient/node";
+import { resolveServer } from "./binary";
+import { serverSettings } from "./settings";
+
+const CLIENT_ID = "keyward";
+const CLIENT_NAME = "keyward";
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  // One channel for the extension's own messages, the server's stderr and the LSP trace
+  // (`keyward.trace.server`), so a user has one place to look.
+  output = vscode.window.createOutputChannel(CLIENT_NAME);
+  context.subscriptions.push(output);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand("keyward.restart", () => restart(context)),
+    vscode.commands.registerCommand("keyward.showOutput", () => output?.show(true)),
+    vscode.workspace.onDidChangeConfiguration((e) => onConfigurationChanged(context, e)),
+  );
+
+  await start(context);
+}
+
+export async function deactivate(): Promise<void> {
+  await stop();
+}
+
+async function start(context: vscode.ExtensionContext): Promise<void> {
+  const server = await resolveServer(context.extensionUri.fsPath);
+  output?.appendLine(`keyward: starting ${server.command} lsp (${server.origin})`);
+
+  const run = { command: server.command, args: ["lsp"], transport: TransportKind.stdio };
+  const serverOptions: ServerOptions = { run, debug: run };
+  const clientOptions: LanguageClientOptions = {
+    // A secret can sit in any file, whatever its language: every file on disk, every unsaved
+    // editor, and the commit-message box of the Source Control view.
+    documentSelector: [{ scheme: "file" }, { scheme: "untitled" }, { scheme: "vscode-scm" }],
+    initializationOptions: serverSettings(),
+    outputChannel: output,
+    traceOutputChannel: output,
+  };
+
+  const next = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  try {
+    await next.start();
+    client = next;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    output?.appendLine(`keyward: the language server did not start: ${message}`);
+    const choice = await vscode.window.showErrorMessage(
+      `keyward: could not start \`${server.command} lsp\` (${message}). ` +
+        "Install keyward or set `keyward.path`.",
+      "Open Settings",
+      "Show Output",
+    );
+    if (choice === "Open Settings") {
+      await vscode.commands.executeCommand("workbench.action.openSettings", "keyward.path");
+    } else if (choice === "Show Output") {
+      output?.show(true);
+    }
+    await next.dispose().catch(() => undefined);
+  }
+}
+
+async function stop(): Promise<void> {
+  const current = client;
+  client = undefined;
+  if (current) {
+    // dispose() stops the server and unregisters the client's handlers.
+    await current.dispose().catch((err: unknown) => {
+      output?.appendLine(`keyward: error while stopping the server: ${String(err)}`);
+    });
+  }
+}
+
+async function restart(context: vscode.ExtensionContext): Promise<void> {
+  await stop();
+  await start(context);
+}
+
+async function onConfigurationChanged(
+  context: vscode.ExtensionContext,
+  e: vscode.ConfigurationChangeEvent,
+): Promise<void> {
+  if (!e.affectsConfiguration("keyward")) {
+    return;
+  }
+  // A new binary needs a new process; everything else is sent to the running server.
+  if (e.affectsConfiguration("keyward.path")) {
+    await restart(context);
+    return;
+  }
+  if (client?.isRunning()) {
+    await client.sendNotification(DidChangeConfigurationNotification.type, {
+      settings: serverSettings(),
+    });
+  }
+}

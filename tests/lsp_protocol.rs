@@ -1,0 +1,458 @@
+//! Drives the real `keyward lsp` binary over stdio: diagnostics, encodings, incremental sync,
+//! large documents, edit bursts, configuration reload and the local quick-fixes.
+
+mod common;
+#[path = "common/lsp_client.rs"]
+mod lsp_client;
+
+use std::{path::Path, time::Duration};
+
+use common::fake::github_pat;
+use lsp_client::{apply_text_edits, edits_for, file_uri, LspClient};
+use serde_json::{json, Value};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn start(repo: &Path, caps: Value, opts: Value) -> (LspClient, Value) {
+    let mut c = LspClient::spawn(&common::keyward_bin(), repo, &[]);
+    let init = c.initialize(repo, caps, opts);
+    (c, init)
+}
+
+fn diags(p: &Value) -> Vec<Value> {
+    p["diagnostics"].as_array().cloned().unwrap_or_default()
+}
+
+fn has_findings(n: usize) -> impl Fn(&Value) -> bool {
+    move |p: &Value| diags(p).len() == n
+}
+
+fn pos(line: u64, character: u64) -> Value {
+    json!({"line": line, "character": character})
+}
+
+#[test]
+fn diagnostic_for_a_secret_names_it_without_showing_it() {
+    let repo = common::git_repo();
+    let (mut c, init) = start(repo.path(), json!({}), json!({}));
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(
+        init["capabilities"]["textDocumentSync"]["change"], 2,
+        "incremental sync"
+    );
+    let pat = github_pat(1);
+    let uri = file_uri(&repo.path().join("app.py"));
+    c.open(
+        &uri,
+        "python",
+        &format!("import sys\nGITHUB_TOKEN = \"{pat}\"\n"),
+    );
+    let p = c.wait_diagnostics(&uri, WAIT, has_findings(1));
+    assert_eq!(p["version"], 1);
+    let d = &diags(&p)[0];
+    assert_eq!(d["range"], json!({"start": pos(1, 16), "end": pos(1, 56)}));
+    assert_eq!(d["severity"], 1, "high confidence is an Error");
+    assert_eq!(d["source"], "keyward");
+    assert_eq!(d["code"], "github-pat-classic");
+    assert!(d["codeDescription"]["href"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://docs.github.com/"));
+    let msg = d["message"].as_str().unwrap();
+    assert!(
+        msg.contains("GitHub") && msg.contains("API key") && msg.contains("Revoke"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("[redacted]") && !msg.contains(&pat[..12]),
+        "{msg}"
+    );
+    assert_eq!(d["data"]["ruleId"], "github-pat-classic");
+    assert_eq!(d["data"]["fingerprint"].as_str().unwrap().len(), 32);
+    assert!(!serde_json::to_string(&c.notifications)
+        .unwrap()
+        .contains(&pat));
+    c.shutdown();
+}
+
+#[test]
+fn columns_follow_the_negotiated_encoding_after_emoji_and_cjk() {
+    let repo = common::git_repo();
+    let pat = github_pat(2);
+    let line = format!("note = \"😀 中文\"; token = \"{pat}\"\n");
+    let prefix = &line[..line.find(&pat).unwrap()];
+    let utf16_col = prefix.encode_utf16().count() as u64;
+    let utf8_col = prefix.len() as u64;
+    assert_ne!(utf16_col, utf8_col);
+    for (caps, expected, enc) in [
+        (json!({}), utf16_col, "utf-16"),
+        (
+            json!({"general": {"positionEncodings": ["utf-16", "utf-8"]}}),
+            utf8_col,
+            "utf-8",
+        ),
+    ] {
+        let (mut c, init) = start(repo.path(), caps, json!({}));
+        assert_eq!(init["capabilities"]["positionEncoding"], enc);
+        let uri = file_uri(&repo.path().join("a.js"));
+        c.open(&uri, "javascript", &format!("// 🚀\n{line}"));
+        let p = c.wait_diagnostics(&uri, WAIT, has_findings(1));
+        let r = &diags(&p)[0]["range"];
+        assert_eq!(r["start"], pos(1, expected), "{enc}");
+        assert_eq!(r["end"], pos(1, expected + 40), "{enc}");
+        c.shutdown();
+    }
+}
+
+#[test]
+fn crlf_documents_and_incremental_edits() {
+    let repo = common::git_repo();
+    let (mut c, _) = start(repo.path(), json!({}), json!({}));
+    let uri = file_uri(&repo.path().join("b.py"));
+    c.open(&uri, "python", "a = 1\r\nb = 2\r\n");
+    c.wait_diagnostics(&uri, WAIT, has_findings(0));
+    let pat = github_pat(3);
+    // Insert on line 1 after "b = ": a ranged edit in the middle of a CRLF document.
+    c.change(
+        &uri,
+        2,
+        json!([{"range": {"start": pos(1, 4), "end": pos(1, 5)}, "text": format!("'{pat}'")}]),
+    );
+    let p = c.wait_diagnostics(&uri, WAIT, |p| p["version"] == 2 && diags(p).len() == 1);
+    assert_eq!(diags(&p)[0]["range"]["start"], pos(1, 5));
+    // Past-the-end column on line 0 clamps before "\r\n"; the edit lands at the line end.
+    c.change(
+        &uri,
+        3,
+        json!([{"range": {"start": pos(0, 99), "end": pos(0, 99)}, "text": "  # x"}]),
+    );
+    let p = c.wait_diagnostics(&uri, WAIT, |p| p["version"] == 3);
+    assert_eq!(
+        diags(&p)[0]["range"]["start"],
+        pos(1, 5),
+        "line 1 untouched"
+    );
+    // Delete the secret again: diagnostics clear.
+    c.change(
+        &uri,
+        4,
+        json!([{"range": {"start": pos(1, 4), "end": pos(1, 46)}, "text": "2"}]),
+    );
+    c.wait_diagnostics(&uri, WAIT, |p| p["version"] == 4 && diags(p).is_empty());
+    // A full-text change works too.
+    c.change(&uri, 5, json!([{"text": format!("x = \"{pat}\"\r\n")}]));
+    let p = c.wait_diagnostics(&uri, WAIT, |p| p["version"] == 5 && diags(p).len() == 1);
+    assert_eq!(diags(&p)[0]["range"]["start"], pos(0, 5));
+    c.shutdown();
+}
+
+#[test]
+fn a_20_mb_document_is_skipped_without_hanging() {
+    let repo = common::git_repo();
+    let (mut c, _) = start(repo.path(), json!({}), json!({}));
+    let big_uri = file_uri(&repo.path().join("big.txt"));
+    let mut big = "x = 1234567890 abcdefghij\n".repeat(20 * 1024 * 1024 / 26);
+    big.push_str(&format!("t = \"{}\"\n", github_pat(4)));
+    c.open(&big_uri, "plaintext", &big);
+    let p = c.wait_diagnostics(&big_uri, Duration::from_secs(60), has_findings(1));
+    let d = &diags(&p)[0];
+    assert_eq!(d["code"], "keyward.skipped");
+    assert_eq!(d["severity"], 3);
+    // The server still answers promptly for another document.
+    let uri = file_uri(&repo.path().join("small.py"));
+    c.open(&uri, "python", &format!("k = \"{}\"\n", github_pat(5)));
+    c.wait_diagnostics(&uri, WAIT, has_findings(1));
+    c.shutdown();
+}
+
+#[test]
+fn a_burst_of_1000_edits_ends_with_the_right_diagnostics() {
+    let repo = common::git_repo();
+    let (mut c, _) = start(repo.path(), json!({}), json!({}));
+    let uri = file_uri(&repo.path().join("burst.ts"));
+    let body = "const a = 1;\n".repeat(500);
+    c.open(&uri, "typescript", &body);
+    c.wait_diagnostics(&uri, WAIT, |p| p["version"] == 1);
+    let pat = github_pat(6);
+    let typed = format!("const t = \"{pat}\";\n");
+    // Type the line one character at a time, then pad with edits elsewhere up to 1,000.
+    let mut version = 1;
+    for (i, ch) in typed.chars().enumerate() {
+        version += 1;
+        c.change(&uri, version, json!([{"range": {"start": pos(500, i as u64), "end": pos(500, i as u64)}, "text": ch.to_string()}]));
+    }
+    while version < 1001 {
+        version += 1;
+        let line = (version % 400) as u64;
+        c.change(
+            &uri,
+            version,
+            json!([{"range": {"start": pos(line, 6), "end": pos(line, 7)}, "text": "b"}]),
+        );
+    }
+    let p = c.wait_diagnostics(&uri, WAIT, |p| p["version"] == 1001);
+    let d = diags(&p);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["range"]["start"], pos(500, 11));
+    c.drain(Duration::from_millis(300));
+    let publishes = c
+        .notifications
+        .iter()
+        .filter(|n| {
+            n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri.as_str()
+        })
+        .count();
+    assert!(
+        publishes < 200,
+        "{publishes} publishes for 1,000 edits: scans were not coalesced"
+    );
+    c.shutdown();
+}
+
+#[test]
+fn configuration_reloads_when_keyward_toml_changes() {
+    let repo = common::git_repo();
+    let caps = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let (mut c, _) = start(repo.path(), caps, json!({}));
+    let uri = file_uri(&repo.path().join("c.py"));
+    c.open(&uri, "python", &format!("k = \"{}\"\n", github_pat(7)));
+    c.wait_diagnostics(&uri, WAIT, has_findings(1));
+    assert!(
+        c.server_requests
+            .iter()
+            .any(|r| r["method"] == "client/registerCapability"
+                && r["params"]["registrations"][0]["method"] == "workspace/didChangeWatchedFiles"),
+        "server registers a watcher for its config files"
+    );
+    let cfg = repo.path().join(".keyward.toml");
+    std::fs::write(&cfg, "[allowlist]\nrules = [\"github-pat-classic\"]\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&cfg), "type": 1}]}),
+    );
+    c.wait_diagnostics(&uri, WAIT, has_findings(0));
+    // A broken config is reported on the document instead of silently scanning with defaults.
+    std::fs::write(&cfg, "[allowlist\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&cfg), "type": 2}]}),
+    );
+    let p = c.wait_diagnostics(&uri, WAIT, |p| {
+        diags(p)
+            .first()
+            .is_some_and(|d| d["code"] == "keyward.config")
+    });
+    assert!(diags(&p)[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains(".keyward.toml"));
+    c.shutdown();
+}
+
+/// Asks for code actions on the one diagnostic of `uri` and returns (diagnostic, actions).
+fn actions(c: &mut LspClient, uri: &str, p: &Value) -> (Value, Vec<Value>) {
+    let d = diags(p)[0].clone();
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    (d, r.as_array().cloned().unwrap_or_default())
+}
+
+fn action<'a>(list: &'a [Value], prefix: &str) -> &'a Value {
+    list.iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with(prefix))
+        .unwrap_or_else(|| panic!("no action `{prefix}…` in {list:?}"))
+}
+
+/// Runs the env-var fix on a one-line document and returns the edited text.
+fn env_fix(c: &mut LspClient, repo: &Path, file: &str, lang: &str, text: &str) -> String {
+    let uri = file_uri(&repo.join(file));
+    c.open(&uri, lang, text);
+    let p = c.wait_diagnostics(&uri, WAIT, has_findings(1));
+    let (_, list) = actions(c, &uri, &p);
+    let a = action(&list, "Move to environment variable");
+    assert_eq!(a["isPreferred"], true);
+    assert_eq!(a["command"]["command"], "keyward.moveToEnv");
+    assert!(
+        !a.to_string()
+            .contains(&text[text.find("ghp_").unwrap()..][..40]),
+        "the secret must not travel in arguments"
+    );
+    let before = c.server_requests.len();
+    let r = c.request(
+        "workspace/executeCommand",
+        json!({"command": "keyward.moveToEnv", "arguments": a["command"]["arguments"]}),
+    );
+    assert_eq!(r["ok"], true, "{r}");
+    let edit = c.server_requests[before..]
+        .iter()
+        .find(|r| r["method"] == "workspace/applyEdit")
+        .expect("an applyEdit after the value was stored")["params"]["edit"]
+        .clone();
+    apply_text_edits(text, &edits_for(&edit, &uri), false)
+}
+
+#[test]
+fn move_to_env_for_several_languages() {
+    let repo = common::git_repo();
+    let root = repo.path();
+    let caps = json!({"workspace": {"workspaceEdit": {"documentChanges": true}}});
+    let (mut c, _) = start(root, caps, json!({}));
+    let p1 = github_pat(11);
+    let out = env_fix(
+        &mut c,
+        root,
+        "app.py",
+        "python",
+        &format!("import sys\nGITHUB_TOKEN = \"{p1}\"\n"),
+    );
+    assert_eq!(
+        out,
+        "import os\nimport sys\nGITHUB_TOKEN = os.environ[\"GITHUB_TOKEN\"]\n"
+    );
+    let env = std::fs::read_to_string(root.join(".env")).unwrap();
+    assert_eq!(env, format!("GITHUB_TOKEN={p1}\n"));
+    assert_eq!(
+        std::fs::read_to_string(root.join(".gitignore")).unwrap(),
+        ".env\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join(".env.example")).unwrap(),
+        "GITHUB_TOKEN=\n"
+    );
+    assert!(common::git_ok(root, &["check-ignore", ".env"]).contains(".env"));
+
+    // A second, different token: the first is not clobbered, the new one is GITHUB_TOKEN_2.
+    let p2 = github_pat(12);
+    let out = env_fix(
+        &mut c,
+        root,
+        "web.js",
+        "javascript",
+        &format!("const t = '{p2}';\n"),
+    );
+    assert_eq!(out, "const t = process.env.GITHUB_TOKEN_2;\n");
+    let env = std::fs::read_to_string(root.join(".env")).unwrap();
+    assert_eq!(env, format!("GITHUB_TOKEN={p1}\nGITHUB_TOKEN_2={p2}\n"));
+    assert_eq!(
+        std::fs::read_to_string(root.join(".gitignore")).unwrap(),
+        ".env\n",
+        "not added twice"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join(".env.example")).unwrap(),
+        "GITHUB_TOKEN=\nGITHUB_TOKEN_2=\n"
+    );
+
+    // The same token again reuses its entry.
+    let out = env_fix(
+        &mut c,
+        root,
+        "main.go",
+        "go",
+        &format!("package main\n\nimport (\n\t\"fmt\"\n)\n\nvar tok = \"{p1}\"\n"),
+    );
+    assert_eq!(out, "package main\n\nimport (\n\t\"os\"\n\t\"fmt\"\n)\n\nvar tok = os.Getenv(\"GITHUB_TOKEN\")\n");
+    assert_eq!(
+        std::fs::read_to_string(root.join(".env"))
+            .unwrap()
+            .lines()
+            .count(),
+        2
+    );
+
+    let p3 = github_pat(13);
+    let out = env_fix(
+        &mut c,
+        root,
+        "deploy.sh",
+        "shellscript",
+        &format!("export GH={p3}\n"),
+    );
+    assert_eq!(out, "export GH=\"${GITHUB_TOKEN_3:?}\"\n");
+    let yaml = format!("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - env:\n        - name: GH\n          value: \"{p3}\"\n");
+    let out = env_fix(&mut c, root, "pod.yaml", "yaml", &yaml);
+    let project = root.file_name().unwrap().to_string_lossy().to_string();
+    assert_eq!(
+        out,
+        format!("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - env:\n        - name: GH\n          valueFrom:\n            secretKeyRef:\n              name: {project}-secrets\n              key: github-token-3\n")
+    );
+    c.shutdown();
+}
+
+#[test]
+fn refused_edit_keeps_the_buffer_and_reports_where_the_secret_is() {
+    let repo = common::git_repo();
+    let (mut c, _) = start(repo.path(), json!({}), json!({}));
+    c.apply_edits = false;
+    let uri = file_uri(&repo.path().join("x.rb"));
+    let pat = github_pat(14);
+    c.open(&uri, "ruby", &format!("token = '{pat}'\n"));
+    let p = c.wait_diagnostics(&uri, WAIT, has_findings(1));
+    let (_, list) = actions(&mut c, &uri, &p);
+    let a = action(&list, "Move to environment variable").clone();
+    let r = c.request(
+        "workspace/executeCommand",
+        json!({"command": "keyward.moveToEnv", "arguments": a["command"]["arguments"]}),
+    );
+    assert_eq!(r["ok"], false);
+    let m = r["message"].as_str().unwrap();
+    assert!(
+        m.contains(".env as GITHUB_TOKEN") && m.contains("buffer was not changed"),
+        "{m}"
+    );
+    assert!(!m.contains(&pat));
+    c.shutdown();
+}
+
+#[test]
+fn mark_false_positive_and_add_to_baseline() {
+    let repo = common::git_repo();
+    let (mut c, _) = start(
+        repo.path(),
+        json!({"textDocument": {"codeAction": {"disabledSupport": true}}}),
+        json!({}),
+    );
+    let uri = file_uri(&repo.path().join("t.py"));
+    let text = format!("k = \"{}\"\n", github_pat(15));
+    c.open(&uri, "python", &text);
+    let p = c.wait_diagnostics(&uri, WAIT, has_findings(1));
+    let (_, list) = actions(&mut c, &uri, &p);
+    let mark = action(&list, "Mark as false positive");
+    let edited = apply_text_edits(&text, &edits_for(&mark["edit"], &uri), false);
+    assert_eq!(edited, format!("{} # keyward:allow\n", text.trim_end()));
+    c.change(&uri, 2, json!([{"text": edited}]));
+    c.wait_diagnostics(&uri, WAIT, |p| p["version"] == 2 && diags(p).is_empty());
+
+    // JSON has no comments: the marker action is shown disabled with the reason.
+    let juri = file_uri(&repo.path().join("cfg.json"));
+    c.open(
+        &juri,
+        "json",
+        &format!("{{\"token\": \"{}\"}}\n", github_pat(16)),
+    );
+    let p = c.wait_diagnostics(&juri, WAIT, has_findings(1));
+    let (_, list) = actions(&mut c, &juri, &p);
+    let mark = action(&list, "Mark as false positive");
+    assert!(
+        mark["disabled"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("allowlist"),
+        "{mark}"
+    );
+    let base = action(&list, "Add to baseline");
+    let r = c.request(
+        "workspace/executeCommand",
+        json!({"command": "keyward.addToBaseline", "arguments": base["command"]["arguments"]}),
+    );
+    assert_eq!(r["ok"], true, "{r}");
+    c.wait_diagnostics(&juri, WAIT, has_findings(0));
+    let b = std::fs::read_to_string(repo.path().join(".keyward-baseline.toml")).unwrap();
+    assert!(
+        b.contains("github-pat-classic") && b.contains("cfg.json"),
+        "{b}"
+    );
+    c.shutdown();
+}

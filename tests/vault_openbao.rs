@@ -1,0 +1,317 @@
+//! The vault quick-fix and `keyward run` against a real OpenBao dev server on loopback.
+
+mod common;
+#[path = "common/lsp_client.rs"]
+mod lsp_client;
+
+use std::{
+    net::TcpListener,
+    path::Path,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use common::fake::github_pat;
+use lsp_client::{apply_text_edits, edits_for, file_uri, LspClient};
+use serde_json::{json, Value};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A `bao server -dev` on a free loopback port with a random root token; killed on drop, so
+/// also when a test panics.
+struct Bao {
+    child: Child,
+    addr: String,
+    token: String,
+}
+
+impl Drop for Bao {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_bao() -> Option<Bao> {
+    let bin = common::require_tool("bao")?;
+    let port = free_port();
+    let token = format!(
+        "root-{}",
+        common::fake::base62(std::process::id() as u64 ^ port as u64, 20)
+    );
+    let child = Command::new(bin)
+        .args([
+            "server",
+            "-dev",
+            &format!("-dev-listen-address=127.0.0.1:{port}"),
+            &format!("-dev-root-token-id={token}"),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start bao");
+    let bao = Bao {
+        child,
+        addr: format!("http://127.0.0.1:{port}"),
+        token,
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let ok = ureq::get(&format!("{}/v1/sys/health", bao.addr))
+            .call()
+            .is_ok_and(|r| r.status() == 200);
+        if ok {
+            // The dev server mounts KV v2 at secret/ as part of start-up; wait for it too.
+            if read_kv(&bao, "secret", "probe").is_some() {
+                return Some(bao);
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "bao dev server did not become healthy"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// `GET /v1/<mount>/data/<path>` → `data.data`, or `None` on a transport error.
+fn read_kv(bao: &Bao, mount: &str, path: &str) -> Option<Value> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut r = agent
+        .get(&format!("{}/v1/{mount}/data/{path}", bao.addr))
+        .header("X-Vault-Token", &bao.token)
+        .call()
+        .ok()?;
+    match r.status().as_u16() {
+        200 => Some(r.body_mut().read_json::<Value>().ok()?["data"]["data"].clone()),
+        404 => Some(Value::Null),
+        _ => None,
+    }
+}
+
+fn write_kv(bao: &Bao, path: &str, data: Value) {
+    let r = ureq::post(&format!("{}/v1/secret/data/{path}", bao.addr))
+        .header("X-Vault-Token", &bao.token)
+        .send_json(json!({"data": data}))
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+fn diags(p: &Value) -> Vec<Value> {
+    p["diagnostics"].as_array().cloned().unwrap_or_default()
+}
+
+/// Opens `text` as Python, runs the vault action; returns (command result, applied edit if any).
+fn run_vault_fix(c: &mut LspClient, repo: &Path, file: &str, text: &str) -> (Value, Option<Value>) {
+    let uri = file_uri(&repo.join(file));
+    c.open(&uri, "python", text);
+    let p = c.wait_diagnostics(&uri, WAIT, |p| diags(p).len() == 1);
+    let d = diags(&p)[0].clone();
+    let list = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    let a = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Move to Vault"))
+        .unwrap_or_else(|| panic!("no vault action in {list}"))
+        .clone();
+    let before = c.server_requests.len();
+    let r = c.request(
+        "workspace/executeCommand",
+        json!({"command": "keyward.moveToVault", "arguments": a["command"]["arguments"]}),
+    );
+    let edit = c.server_requests[before..]
+        .iter()
+        .find(|r| r["method"] == "workspace/applyEdit")
+        .map(|r| apply_text_edits(text, &edits_for(&r["params"]["edit"], &uri), false))
+        .map(Value::String);
+    (r, edit)
+}
+
+#[test]
+fn move_to_vault_then_keyward_run_resolves_it() {
+    let Some(bao) = start_bao() else { return };
+    let repo = common::git_repo();
+    let root = repo.path();
+    let project = root.file_name().unwrap().to_string_lossy().to_string();
+    // An existing key at the same path must survive (PATCH merges, it does not replace).
+    write_kv(&bao, &project, json!({"OTHER": "keep-me"}));
+    let opts = json!({"vault": {"address": bao.addr, "token": bao.token}});
+    let mut c = LspClient::spawn(&common::keyward_bin(), root, &[]);
+    c.initialize(root, json!({}), opts);
+    let pat = github_pat(21);
+    let text = format!("TOKEN = \"{pat}\"\n");
+    let (r, edited) = run_vault_fix(&mut c, root, "svc.py", &text);
+    assert_eq!(r["ok"], true, "{r}");
+    assert!(!r.to_string().contains(&pat));
+    assert_eq!(
+        edited.unwrap(),
+        "import os\nTOKEN = os.environ[\"GITHUB_TOKEN\"]\n"
+    );
+    let stored = read_kv(&bao, "secret", &project).unwrap();
+    assert_eq!(stored["GITHUB_TOKEN"], pat.as_str());
+    assert_eq!(stored["OTHER"], "keep-me");
+    let refs = std::fs::read_to_string(root.join(".keyward.refs")).unwrap();
+    assert!(
+        refs.contains(&format!(
+            "GITHUB_TOKEN=ref+vault://secret/data/{project}#GITHUB_TOKEN\n"
+        )),
+        "{refs}"
+    );
+    assert!(!refs.contains(&pat));
+    assert!(
+        !root.join(".env").exists(),
+        "the vault fix does not write the value to disk"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join(".env.example")).unwrap(),
+        "GITHUB_TOKEN=\n"
+    );
+
+    // A different token under the same name goes to GITHUB_TOKEN_2; the first is untouched.
+    let pat2 = github_pat(22);
+    let (r, edited) = run_vault_fix(
+        &mut c,
+        root,
+        "other.py",
+        &format!("import os\nX = '{pat2}'\n"),
+    );
+    assert_eq!(r["ok"], true, "{r}");
+    assert_eq!(
+        edited.unwrap(),
+        "import os\nX = os.environ[\"GITHUB_TOKEN_2\"]\n"
+    );
+    let stored = read_kv(&bao, "secret", &project).unwrap();
+    assert_eq!(stored["GITHUB_TOKEN"], pat.as_str());
+    assert_eq!(stored["GITHUB_TOKEN_2"], pat2.as_str());
+    c.shutdown();
+
+    // keyward run resolves the references and the program sees the secrets.
+    let out = common::run(
+        common::keyward()
+            .current_dir(root)
+            .env("BAO_ADDR", &bao.addr)
+            .env("BAO_TOKEN", &bao.token)
+            .env_remove("VAULT_ADDR")
+            .env_remove("VAULT_TOKEN")
+            .args([
+                "run",
+                "--",
+                "sh",
+                "-c",
+                "echo \"$GITHUB_TOKEN $GITHUB_TOKEN_2\"; exit 7",
+            ]),
+    );
+    assert_eq!(common::stdout(&out).trim(), format!("{pat} {pat2}"));
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "keyward run exits with the command's code"
+    );
+
+    // A reference that cannot be resolved: exit 2 with the name and the reason.
+    std::fs::write(
+        root.join(".keyward.refs"),
+        format!("MISSING=ref+vault://secret/data/{project}#NOPE\n"),
+    )
+    .unwrap();
+    let out = common::run(
+        common::keyward()
+            .current_dir(root)
+            .env("BAO_ADDR", &bao.addr)
+            .env("BAO_TOKEN", &bao.token)
+            .args(["run", "--", "true"]),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("MISSING") && err.contains("no key NOPE"),
+        "{err}"
+    );
+}
+
+#[test]
+fn vault_failures_leave_the_buffer_alone() {
+    let Some(bao) = start_bao() else { return };
+    let repo = common::git_repo();
+    let root = repo.path();
+    let pat = github_pat(31);
+    let text = format!("TOKEN = \"{pat}\"\n");
+
+    // Bad token: refused, nothing edited, nothing recorded.
+    let mut c = LspClient::spawn(&common::keyward_bin(), root, &[]);
+    c.initialize(
+        root,
+        json!({}),
+        json!({"vault": {"address": bao.addr, "token": "not-a-token"}}),
+    );
+    let (r, edited) = run_vault_fix(&mut c, root, "a.py", &text);
+    assert_eq!(r["ok"], false);
+    let m = r["message"].as_str().unwrap();
+    assert!(
+        m.contains("Nothing was changed") && m.contains("403"),
+        "{m}"
+    );
+    assert!(!m.contains(&pat) && !m.contains(&bao.token));
+    assert!(edited.is_none(), "no applyEdit after a failed write");
+    assert!(!root.join(".keyward.refs").exists());
+    c.shutdown();
+
+    // Server down (address and token from BAO_ADDR/BAO_TOKEN this time): same.
+    let down = format!("http://127.0.0.1:{}", free_port());
+    let mut c = LspClient::spawn(
+        &common::keyward_bin(),
+        root,
+        &[("BAO_ADDR", &down), ("BAO_TOKEN", &bao.token)],
+    );
+    c.initialize(root, json!({}), json!({"vault": {"timeoutMs": 3000}}));
+    let (r, edited) = run_vault_fix(&mut c, root, "b.py", &text);
+    assert_eq!(r["ok"], false);
+    let m = r["message"].as_str().unwrap();
+    assert!(m.contains("cannot reach the vault"), "{m}");
+    assert!(edited.is_none());
+    // The message may arrive just after the command's response (separate output queues).
+    let shown = match c
+        .notifications
+        .iter()
+        .rev()
+        .find(|n| n["method"] == "window/showMessage")
+    {
+        Some(n) => n["params"].clone(),
+        None => c.wait_notification("window/showMessage", WAIT),
+    };
+    assert_eq!(shown["type"], 1, "an error message: {shown}");
+    assert!(shown["message"]
+        .as_str()
+        .unwrap()
+        .contains("cannot reach the vault"));
+    c.shutdown();
+
+    // No vault configured at all: the action is not offered.
+    let mut c = LspClient::spawn(&common::keyward_bin(), root, &[]);
+    c.initialize(root, json!({}), json!({}));
+    let uri = file_uri(&root.join("c.py"));
+    c.open(&uri, "python", &text);
+    let p = c.wait_diagnostics(&uri, WAIT, |p| diags(p).len() == 1);
+    let d = diags(&p)[0].clone();
+    let list = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    assert!(!list.to_string().contains("Move to Vault"), "{list}");
+    c.shutdown();
+}
