@@ -163,7 +163,7 @@ pub fn store(path: &Path, name: &str, value: &str) -> Result<String, StoreError>
     let name = match plan(&existing, name, value) {
         Plan::Reuse(n) => n,
         Plan::Append { name, text } => {
-            write_atomically(path, &format!("{existing}{text}")).map_err(io_err)?;
+            write_atomically(path, &format!("{existing}{text}"), true).map_err(io_err)?;
             name
         }
     };
@@ -190,13 +190,15 @@ pub fn add_example(path: &Path, name: &str) -> io::Result<bool> {
     } else {
         "\n"
     };
-    write_atomically(path, &format!("{existing}{sep}{name}=\n"))?;
+    write_atomically(path, &format!("{existing}{sep}{name}=\n"), false)?;
     Ok(true)
 }
 
 /// Temp file in the same directory + rename: a crash never leaves half a file. Keeps the
-/// permissions of an existing file; a new one is private (0600 on Unix).
-pub fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
+/// permissions of an existing file; a new `private` one (the `.env` holding values) is 0600 on
+/// Unix, while files meant to be committed (`.gitignore`, `.env.example`, the refs file) follow
+/// the umask like any file the user creates.
+pub fn write_atomically(path: &Path, text: &str, private: bool) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -209,7 +211,8 @@ pub fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
     std::fs::write(&tmp, text)?;
     let perms = match std::fs::metadata(path) {
         Ok(m) => Some(m.permissions()),
-        Err(_) => private_permissions(),
+        Err(_) if private => private_permissions(),
+        Err(_) => None,
     };
     if let Some(p) = perms {
         std::fs::set_permissions(&tmp, p)?;
@@ -307,7 +310,15 @@ mod tests {
                 0o600
             );
         }
-        assert!(add_example(&dir.path().join(".env.example"), "X").unwrap());
-        assert!(!add_example(&dir.path().join(".env.example"), "X").unwrap());
+        let example = dir.path().join(".env.example");
+        assert!(add_example(&example, "X").unwrap());
+        assert!(!add_example(&example, "X").unwrap());
+        #[cfg(unix)]
+        {
+            // A committed file is not made private: it follows the umask like any other.
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&example).unwrap().permissions().mode() & 0o777;
+            assert_ne!(mode, 0o600, "{mode:o}");
+        }
     }
 }

@@ -55,7 +55,7 @@ pub fn ensure_ignored(root: &Path, rel: &str) -> std::io::Result<Outcome> {
     match missing_line(&existing, rel) {
         None => Ok(Outcome::AlreadyIgnored),
         Some(line) => {
-            super::dotenv::write_atomically(&path, &format!("{existing}{line}"))?;
+            super::dotenv::write_atomically(&path, &format!("{existing}{line}"), false)?;
             Ok(Outcome::Added)
         }
     }

@@ -99,7 +99,7 @@ pub fn record(path: &Path, name: &str, r: &VaultRef) -> Result<(), String> {
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
     if let Some(text) = upsert(&existing, name, r)? {
-        super::dotenv::write_atomically(path, &text)
+        super::dotenv::write_atomically(path, &text, false)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())
