@@ -7,7 +7,9 @@
 
 pub mod detect;
 pub mod config;
+pub mod report;
 pub mod scanner;
+pub mod source;
 pub mod suppress;
 
 pub use scanner::{FileScan, Scanner};
