@@ -149,6 +149,16 @@ impl Settings {
         Ok(Settings::merge(root, layers))
     }
 
+    /// Like [`Settings::load`], plus extra repository-level files given on the command line
+    /// (`keyward scan --config FILE`), applied after `.keyward.toml` in the order given.
+    pub fn load_with_extra(root: Option<&Path>, extra: &[PathBuf]) -> Result<Settings, ConfigError> {
+        let mut layers = load_layers(root)?;
+        for p in extra {
+            layers.push(read_layer(LayerKind::Repo, p)?);
+        }
+        Ok(Settings::merge(root, layers))
+    }
+
     /// True when the org policy locked this rule.
     pub fn is_locked(&self, rule_id: &str) -> bool {
         self.locked_rules.contains("*") || self.locked_rules.contains(rule_id)
@@ -316,7 +326,7 @@ fn read_layer(kind: LayerKind, path: &Path) -> Result<Layer, ConfigError> {
 }
 
 /// The policy file: `KEYWARD_POLICY` if set (it must exist), else the system path if present.
-fn policy_path() -> Result<Option<PathBuf>, ConfigError> {
+pub fn policy_path() -> Result<Option<PathBuf>, ConfigError> {
     if let Some(p) = std::env::var_os("KEYWARD_POLICY").filter(|p| !p.is_empty()) {
         let p = PathBuf::from(p);
         if !p.is_file() {
