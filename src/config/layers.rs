@@ -326,7 +326,7 @@ fn read_layer(kind: LayerKind, path: &Path) -> Result<Layer, ConfigError> {
 }
 
 /// The policy file: `KEYWARD_POLICY` if set (it must exist), else the system path if present.
-pub fn policy_path() -> Result<Option<PathBuf>, ConfigError> {
+fn policy_path() -> Result<Option<PathBuf>, ConfigError> {
     if let Some(p) = std::env::var_os("KEYWARD_POLICY").filter(|p| !p.is_empty()) {
         let p = PathBuf::from(p);
         if !p.is_file() {
