@@ -28,11 +28,23 @@ fn write(dir: &Path, rel: &str, text: impl AsRef<[u8]>) {
 fn busy_repo() -> (tempfile::TempDir, String) {
     let repo = git_repo();
     let token = github_pat(21);
-    write(repo.path(), "gone.py", format!("K = \"{}\"\n", github_pat(22)));
+    write(
+        repo.path(),
+        "gone.py",
+        format!("K = \"{}\"\n", github_pat(22)),
+    );
     assert_code(&kw(repo.path(), &["baseline"]), 0);
     fs::remove_file(repo.path().join("gone.py")).unwrap();
-    write(repo.path(), "src/my settings.py", format!("# é😀\nTOKEN = \"{token}\"  # ünïcode\n"));
-    write(repo.path(), "tests/data.py", format!("T = \"{}\"  # keyward:allow\n", github_pat(23)));
+    write(
+        repo.path(),
+        "src/my settings.py",
+        format!("# é😀\nTOKEN = \"{token}\"  # ünïcode\n"),
+    );
+    write(
+        repo.path(),
+        "tests/data.py",
+        format!("T = \"{}\"  # keyward:allow\n", github_pat(23)),
+    );
     write(repo.path(), "logo.png", b"\x89PNG\0\0\0");
     (repo, token)
 }
@@ -43,12 +55,21 @@ fn manifest() -> &'static Path {
 
 #[test]
 fn json_report_matches_its_schema() {
-    let Some(check) = common::require_tool("check-jsonschema") else { return };
+    let Some(check) = common::require_tool("check-jsonschema") else {
+        return;
+    };
     let (repo, token) = busy_repo();
     let out = repo.path().join("report.json");
     let o = kw(
         repo.path(),
-        &["scan", "--format", "json", "--show-suppressed", "--output", out.to_str().unwrap()],
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--show-suppressed",
+            "--output",
+            out.to_str().unwrap(),
+        ],
     );
     assert_code(&o, 1);
     assert_no_leak(&o, &token);
@@ -62,17 +83,45 @@ fn json_report_matches_its_schema() {
     assert_eq!(v["summary"]["stale_baseline"].as_array().unwrap().len(), 1);
 
     let schema = manifest().join("docs/report.schema.json");
-    let o = common::run(std::process::Command::new(&check).arg("--schemafile").arg(&schema).arg(&out));
-    assert!(o.status.success(), "schema violation:\n{}{}", stdout(&o), stderr(&o));
+    let o = common::run(
+        std::process::Command::new(&check)
+            .arg("--schemafile")
+            .arg(&schema)
+            .arg(&out),
+    );
+    assert!(
+        o.status.success(),
+        "schema violation:\n{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
 
     // The schema is not vacuous: a report with a leaked (unredacted) secret fails it.
-    let o = kw(repo.path(), &["scan", "--format", "json", "--show-secrets", "--output", out.to_str().unwrap()]);
+    let o = kw(
+        repo.path(),
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--show-secrets",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
     assert_code(&o, 1);
     let mut v: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
     v["findings"][0]["secret_redacted"] = Value::Bool(true);
     fs::write(&out, serde_json::to_string(&v).unwrap()).unwrap();
-    let o = common::run(std::process::Command::new(&check).arg("--schemafile").arg(&schema).arg(&out));
-    assert!(!o.status.success(), "a redacted flag on a full secret must violate the schema");
+    let o = common::run(
+        std::process::Command::new(&check)
+            .arg("--schemafile")
+            .arg(&schema)
+            .arg(&out),
+    );
+    assert!(
+        !o.status.success(),
+        "a redacted flag on a full secret must violate the schema"
+    );
 }
 
 /// Microsoft's SARIF Multitool, installed by scripts/install-test-deps.sh from npm.
@@ -85,7 +134,11 @@ fn sarif_multitool() -> Option<(PathBuf, PathBuf)> {
         common::require_tool("sarif-multitool")?
     };
     let schema = dir.join("@microsoft/sarif-multitool-linux/sarif-2.1.0.json");
-    assert!(schema.is_file(), "the multitool package ships the official schema at {}", schema.display());
+    assert!(
+        schema.is_file(),
+        "the multitool package ships the official schema at {}",
+        schema.display()
+    );
     Some((tool, schema))
 }
 
@@ -102,19 +155,37 @@ fn validate_sarif(tool: &Path, schema: &Path, file: &Path) -> Vec<Value> {
             .arg(&out)
             .args(["--log", "ForceOverwrite"]),
     );
-    assert!(o.status.success(), "multitool failed:\n{}{}", stdout(&o), stderr(&o));
+    assert!(
+        o.status.success(),
+        "multitool failed:\n{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
     let v: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
-    v["runs"][0]["results"].as_array().cloned().unwrap_or_default()
+    v["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 #[test]
 fn sarif_passes_the_official_schema_and_sarif_rules() {
-    let Some((tool, schema)) = sarif_multitool() else { return };
+    let Some((tool, schema)) = sarif_multitool() else {
+        return;
+    };
     let (repo, token) = busy_repo();
     let file = repo.path().join("keyward.sarif");
     let o = kw(
         repo.path(),
-        &["scan", "--format", "sarif", "--show-suppressed", "--show-secrets", "--output", file.to_str().unwrap()],
+        &[
+            "scan",
+            "--format",
+            "sarif",
+            "--show-suppressed",
+            "--show-secrets",
+            "--output",
+            file.to_str().unwrap(),
+        ],
     );
     assert_code(&o, 1);
     let text = fs::read_to_string(&file).unwrap();
@@ -125,7 +196,11 @@ fn sarif_passes_the_official_schema_and_sarif_rules() {
         .filter(|r| matches!(r["level"].as_str(), Some("error") | Some("warning") | None))
         .map(|r| format!("{} {}", r["ruleId"], r["message"]))
         .collect();
-    assert!(problems.is_empty(), "SARIF Multitool found problems:\n{}\n{text}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "SARIF Multitool found problems:\n{}\n{text}",
+        problems.join("\n")
+    );
     // The Multitool stays silent on a log it cannot deserialize (an unknown enum value, for
     // one), so the official schema is also checked by a plain JSON Schema validator.
     check_against_official_schema(&schema, &file, true);
@@ -136,7 +211,10 @@ fn sarif_passes_the_official_schema_and_sarif_rules() {
     assert_eq!(rules.len(), 1, "one descriptor per rule that fired");
     assert_eq!(rules[0]["id"], "github-pat-classic");
     assert_eq!(rules[0]["properties"]["category"], "api_key");
-    assert!(rules[0]["helpUri"].as_str().unwrap().starts_with("https://"));
+    assert!(rules[0]["helpUri"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
     let r = &results[0];
@@ -146,7 +224,13 @@ fn sarif_passes_the_official_schema_and_sarif_rules() {
     assert_eq!(loc["region"]["startLine"], 2);
     assert_eq!(loc["region"]["startColumn"], 10);
     assert_eq!(loc["region"]["endColumn"], 50);
-    assert_eq!(r["partialFingerprints"]["keywardFingerprint/v1"].as_str().unwrap().len(), 32);
+    assert_eq!(
+        r["partialFingerprints"]["keywardFingerprint/v1"]
+            .as_str()
+            .unwrap()
+            .len(),
+        32
+    );
     assert_eq!(results[1]["suppressions"][0]["kind"], "inSource");
 
     // The validators are real: an invalid level and an unknown property are both reported.
@@ -166,8 +250,15 @@ fn sarif_passes_the_official_schema_and_sarif_rules() {
 
 /// Validates `file` against the official SARIF 2.1.0 schema with check-jsonschema.
 fn check_against_official_schema(schema: &Path, file: &Path, want_valid: bool) {
-    let Some(check) = common::require_tool("check-jsonschema") else { return };
-    let o = common::run(std::process::Command::new(check).arg("--schemafile").arg(schema).arg(file));
+    let Some(check) = common::require_tool("check-jsonschema") else {
+        return;
+    };
+    let o = common::run(
+        std::process::Command::new(check)
+            .arg("--schemafile")
+            .arg(schema)
+            .arg(file),
+    );
     assert_eq!(
         o.status.success(),
         want_valid,
@@ -179,11 +270,19 @@ fn check_against_official_schema(schema: &Path, file: &Path, want_valid: bool) {
 
 #[test]
 fn sarif_for_a_clean_scan_is_valid_too() {
-    let Some((tool, schema)) = sarif_multitool() else { return };
+    let Some((tool, schema)) = sarif_multitool() else {
+        return;
+    };
     let repo = git_repo();
     write(repo.path(), "ok.txt", "nothing\n");
     let file = repo.path().join("clean.sarif");
-    assert_code(&kw(repo.path(), &["scan", "--format", "sarif", "-o", file.to_str().unwrap()]), 0);
+    assert_code(
+        &kw(
+            repo.path(),
+            &["scan", "--format", "sarif", "-o", file.to_str().unwrap()],
+        ),
+        0,
+    );
     let problems: Vec<Value> = validate_sarif(&tool, &schema, &file)
         .into_iter()
         .filter(|r| r["level"] == "error" || r["level"] == "warning")
@@ -207,8 +306,14 @@ fn text_report_is_compiler_shaped_and_uncoloured_off_a_terminal() {
             &token[..8]
         )
     );
-    assert!(lines.next().unwrap().starts_with("    help: Revoke it"), "{out}");
-    assert!(!out.contains('\x1b'), "no colour when stdout is not a terminal");
+    assert!(
+        lines.next().unwrap().starts_with("    help: Revoke it"),
+        "{out}"
+    );
+    assert!(
+        !out.contains('\x1b'),
+        "no colour when stdout is not a terminal"
+    );
     let err = stderr(&o);
     assert!(err.contains("logo.png (binary)"), "{err}");
     assert!(err.contains("scanned 3 files"), "{err}");

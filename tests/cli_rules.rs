@@ -32,13 +32,29 @@ fn rules_list_as_table_and_json() {
     assert_code(&o, 0);
     let out = stdout(&o);
     let header = out.lines().next().unwrap();
-    assert!(header.starts_with("ID") && header.contains("PROVIDER") && header.contains("VALIDATOR"), "{out}");
-    assert!(out.lines().any(|l| l.starts_with("github-pat-classic") && l.contains("github_checksum")), "{out}");
-    assert!(out.lines().any(|l| l.starts_with("acme-key (custom)") && l.contains("ai_agent")), "{out}");
+    assert!(
+        header.starts_with("ID") && header.contains("PROVIDER") && header.contains("VALIDATOR"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("github-pat-classic") && l.contains("github_checksum")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("acme-key (custom)") && l.contains("ai_agent")),
+        "{out}"
+    );
 
     let o = kw(repo.path(), &["rules", "list", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let gh = v.as_array().unwrap().iter().find(|r| r["id"] == "github-pat-classic").unwrap();
+    let gh = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "github-pat-classic")
+        .unwrap();
     assert_eq!(gh["confidence"], "high");
     assert_eq!(gh["validator"], "github_checksum");
 }
@@ -48,13 +64,21 @@ fn rules_check_builtin_and_user_files() {
     let dir = tempfile::tempdir().unwrap();
     let o = kw(dir.path(), &["rules", "check"]);
     assert_code(&o, 0);
-    assert!(stderr(&o).contains("built-in rules:") && stderr(&o).contains("all pass"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("built-in rules:") && stderr(&o).contains("all pass"),
+        "{}",
+        stderr(&o)
+    );
 
     fs::write(dir.path().join("good.toml"), ACME_RULE).unwrap();
     assert_code(&kw(dir.path(), &["rules", "check", "good.toml"]), 0);
 
     // A .keyward.toml with other sections is accepted too.
-    fs::write(dir.path().join("repo.toml"), format!("[scan]\nreport_at = \"low\"\n\n{ACME_RULE}")).unwrap();
+    fs::write(
+        dir.path().join("repo.toml"),
+        format!("[scan]\nreport_at = \"low\"\n\n{ACME_RULE}"),
+    )
+    .unwrap();
     assert_code(&kw(dir.path(), &["rules", "check", "repo.toml"]), 0);
 
     // Examples that do not behave: exit 1 with a readable list.
@@ -65,21 +89,43 @@ fn rules_check_builtin_and_user_files() {
     let o = kw(dir.path(), &["rules", "check", "failing.toml"]);
     assert_code(&o, 1);
     let out = stdout(&o);
-    assert!(out.contains("acme-key: example[0]: example produced no finding"), "{out}");
-    assert!(out.contains("acme-key: negative_example[0]: negative example produced a finding"), "{out}");
+    assert!(
+        out.contains("acme-key: example[0]: example produced no finding"),
+        "{out}"
+    );
+    assert!(
+        out.contains("acme-key: negative_example[0]: negative example produced a finding"),
+        "{out}"
+    );
     assert!(stderr(&o).contains("2 failing"), "{}", stderr(&o));
 
     // An invalid regex names the rule; exit 2.
-    fs::write(dir.path().join("bad-regex.toml"), ACME_RULE.replace("{12})", "{12}")).unwrap();
+    fs::write(
+        dir.path().join("bad-regex.toml"),
+        ACME_RULE.replace("{12})", "{12}"),
+    )
+    .unwrap();
     let o = kw(dir.path(), &["rules", "check", "bad-regex.toml"]);
     assert_code(&o, 2);
-    assert!(stderr(&o).contains("bad-regex.toml: rule `acme-key`: invalid `regex`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("bad-regex.toml: rule `acme-key`: invalid `regex`"),
+        "{}",
+        stderr(&o)
+    );
 
     // Invalid TOML: file:line:col; exit 2.
-    fs::write(dir.path().join("bad.toml"), "[[rule]]\nid = \"x\"\nname = \n").unwrap();
+    fs::write(
+        dir.path().join("bad.toml"),
+        "[[rule]]\nid = \"x\"\nname = \n",
+    )
+    .unwrap();
     let o = kw(dir.path(), &["rules", "check", "bad.toml"]);
     assert_code(&o, 2);
-    assert!(stderr(&o).starts_with("keyward: error: bad.toml:3:"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("keyward: error: bad.toml:3:"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 fn policy(dir: &Path, text: &str) -> std::path::PathBuf {
@@ -109,18 +155,49 @@ fn config_explain_shows_sources_and_a_policy_lock() {
     );
     assert_code(&o, 0);
     let out = stdout(&o);
-    let line_of = |key: &str| out.lines().find(|l| l.trim_start().starts_with(key)).unwrap_or_else(|| panic!("{key} missing:\n{out}")).to_string();
-    assert!(line_of("scan.block_at").contains("\"medium\"") && line_of("scan.block_at").contains("# org policy"), "{out}");
-    assert!(line_of("scan.report_at").contains("\"low\"") && line_of("scan.report_at").contains("# repository config"), "{out}");
-    assert!(line_of("scan.max_file_size").contains("# built-in default"), "{out}");
-    assert!(out.contains("locked by the org policy:\n  rules: github-pat-classic"), "{out}");
+    let line_of = |key: &str| {
+        out.lines()
+            .find(|l| l.trim_start().starts_with(key))
+            .unwrap_or_else(|| panic!("{key} missing:\n{out}"))
+            .to_string()
+    };
+    assert!(
+        line_of("scan.block_at").contains("\"medium\"")
+            && line_of("scan.block_at").contains("# org policy"),
+        "{out}"
+    );
+    assert!(
+        line_of("scan.report_at").contains("\"low\"")
+            && line_of("scan.report_at").contains("# repository config"),
+        "{out}"
+    );
+    assert!(
+        line_of("scan.max_file_size").contains("# built-in default"),
+        "{out}"
+    );
+    assert!(
+        out.contains("locked by the org policy:\n  rules: github-pat-classic"),
+        "{out}"
+    );
     assert!(out.contains("policy warnings"), "{out}");
-    assert!(out.contains("ignored `rules.disable = [\"github-pat-classic\"]`: the org policy locks it"), "{out}");
+    assert!(
+        out.contains("ignored `rules.disable = [\"github-pat-classic\"]`: the org policy locks it"),
+        "{out}"
+    );
     assert!(out.contains("ignored `scan.block_at = \"high\"`"), "{out}");
 
     // And the lock holds in a scan: the repository could not disable the rule.
-    fs::write(repo.path().join("k.py"), format!("K = \"{}\"\n", github_pat(31))).unwrap();
-    let o = common::run(keyward().current_dir(repo.path()).env("KEYWARD_POLICY", &pol).arg("scan"));
+    fs::write(
+        repo.path().join("k.py"),
+        format!("K = \"{}\"\n", github_pat(31)),
+    )
+    .unwrap();
+    let o = common::run(
+        keyward()
+            .current_dir(repo.path())
+            .env("KEYWARD_POLICY", &pol)
+            .arg("scan"),
+    );
     assert_code(&o, 1);
     // Without the policy the repository's `disable` applies.
     assert_code(&kw(repo.path(), &["scan"]), 0);
@@ -132,7 +209,16 @@ fn config_path_lists_every_layer() {
     let o = kw(repo.path(), &["config", "path"]);
     assert_code(&o, 0);
     let out = stdout(&o);
-    assert!(out.contains("org policy:") && out.contains("user config:"), "{out}");
+    assert!(
+        out.contains("org policy:") && out.contains("user config:"),
+        "{out}"
+    );
     let want = repo.path().canonicalize().unwrap().join(".keyward.toml");
-    assert!(out.contains(&format!("repository config: {} (not found)", want.display())), "{out}");
+    assert!(
+        out.contains(&format!(
+            "repository config: {} (not found)",
+            want.display()
+        )),
+        "{out}"
+    );
 }

@@ -24,16 +24,29 @@ fn exit_codes_clean_findings_and_missing_path() {
     assert_code(&kw(repo.path(), &["scan"]), 0);
 
     let token = github_pat(1);
-    write(repo.path(), "src/settings.py", format!("GITHUB_TOKEN = \"{token}\"\n"));
+    write(
+        repo.path(),
+        "src/settings.py",
+        format!("GITHUB_TOKEN = \"{token}\"\n"),
+    );
     let o = kw(repo.path(), &["scan"]);
     assert_code(&o, 1);
-    assert!(stdout(&o).starts_with("src/settings.py:1:17: [high] github-pat-classic (GitHub, API key) "), "{}", stdout(&o));
+    assert!(
+        stdout(&o)
+            .starts_with("src/settings.py:1:17: [high] github-pat-classic (GitHub, API key) "),
+        "{}",
+        stdout(&o)
+    );
     assert!(stderr(&o).contains("scanned 2 files"), "{}", stderr(&o));
     assert!(stderr(&o).contains("1 finding"), "{}", stderr(&o));
 
     let o = kw(repo.path(), &["scan", "does-not-exist"]);
     assert_code(&o, 2);
-    assert!(stderr(&o).contains("keyward: error: path not found: does-not-exist"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("keyward: error: path not found: does-not-exist"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -50,7 +63,10 @@ fn secrets_are_redacted_unless_asked() {
     let o = kw(repo.path(), &["scan", "--show-secrets"]);
     assert!(stdout(&o).contains(&token));
     // SARIF files get uploaded: never the secret, even when asked.
-    let o = kw(repo.path(), &["scan", "--show-secrets", "--format", "sarif"]);
+    let o = kw(
+        repo.path(),
+        &["scan", "--show-secrets", "--format", "sarif"],
+    );
     assert_no_leak(&o, &token);
 }
 
@@ -121,19 +137,38 @@ fn binary_files_are_skipped_like_git_does() {
 fn size_cap_skips_with_a_note_and_huge_files_cost_nothing() {
     let repo = git_repo();
     let token = github_pat(6);
-    write(repo.path(), ".keyward.toml", "[scan]\nmax_file_size = 100\n");
-    write(repo.path(), "big.txt", format!("{}\n{token}\n", "x".repeat(200)));
+    write(
+        repo.path(),
+        ".keyward.toml",
+        "[scan]\nmax_file_size = 100\n",
+    );
+    write(
+        repo.path(),
+        "big.txt",
+        format!("{}\n{token}\n", "x".repeat(200)),
+    );
     let o = kw(repo.path(), &["scan"]);
     assert_code(&o, 0);
-    assert!(stderr(&o).contains("big.txt (") && stderr(&o).contains("over the 100-byte limit"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("big.txt (") && stderr(&o).contains("over the 100-byte limit"),
+        "{}",
+        stderr(&o)
+    );
 
     // A sparse 2 GiB file under the default cap: refused from its size, never read.
     let repo = git_repo();
     let f = fs::File::create(repo.path().join("disk.img")).unwrap();
     f.set_len(2 * 1024 * 1024 * 1024).unwrap();
-    let o = run_with_deadline(keyward().current_dir(repo.path()).arg("scan"), Duration::from_secs(20));
+    let o = run_with_deadline(
+        keyward().current_dir(repo.path()).arg("scan"),
+        Duration::from_secs(20),
+    );
     assert_code(&o, 0);
-    assert!(stderr(&o).contains("disk.img (2147483648 bytes, over the 10485760-byte limit)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("disk.img (2147483648 bytes, over the 10485760-byte limit)"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -144,9 +179,16 @@ fn a_long_single_line_file_is_scanned() {
     line.push_str(&format!(" key={token} "));
     line.push_str(&"b,".repeat(512 * 1024));
     write(repo.path(), "bundle.min.js", &line);
-    let o = run_with_deadline(keyward().current_dir(repo.path()).arg("scan"), Duration::from_secs(60));
+    let o = run_with_deadline(
+        keyward().current_dir(repo.path()).arg("scan"),
+        Duration::from_secs(60),
+    );
     assert_code(&o, 1);
-    assert!(stdout(&o).contains(&format!("bundle.min.js:1:{}:", 8 * 1024 * 1024 + 6)), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains(&format!("bundle.min.js:1:{}:", 8 * 1024 * 1024 + 6)),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[cfg(unix)]
@@ -158,20 +200,36 @@ fn symlink_loops_neither_hang_nor_crash() {
     std::os::unix::fs::symlink("..", repo.path().join("a/loop")).unwrap();
     std::os::unix::fs::symlink("missing-target", repo.path().join("a/dangling")).unwrap();
     // Default: links are not followed at all.
-    let o = run_with_deadline(keyward().current_dir(repo.path()).arg("scan"), Duration::from_secs(20));
+    let o = run_with_deadline(
+        keyward().current_dir(repo.path()).arg("scan"),
+        Duration::from_secs(20),
+    );
     assert_code(&o, 1);
-    assert_eq!(stdout(&o).matches("key.txt:1:1:").count(), 1, "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o).matches("key.txt:1:1:").count(),
+        1,
+        "{}",
+        stdout(&o)
+    );
     // Followed: the loop is detected and reported, the scan goes on and still finds the token.
     let o = run_with_deadline(
-        keyward().current_dir(repo.path()).args(["scan", "--follow-symlinks"]),
+        keyward()
+            .current_dir(repo.path())
+            .args(["scan", "--follow-symlinks"]),
         Duration::from_secs(20),
     );
     assert_code(&o, 1);
     assert!(stdout(&o).contains("a/key.txt:1:1:"), "{}", stdout(&o));
     let err = stderr(&o);
-    assert!(err.contains("keyward: warning: skipped unreadable:") && err.contains("loop"), "{err}");
+    assert!(
+        err.contains("keyward: warning: skipped unreadable:") && err.contains("loop"),
+        "{err}"
+    );
     // The dangling link cannot be read; that is a warning, not an error.
-    assert!(err.contains("missing-target") || err.contains("dangling"), "{err}");
+    assert!(
+        err.contains("missing-target") || err.contains("dangling"),
+        "{err}"
+    );
 }
 
 #[cfg(unix)]
@@ -195,7 +253,11 @@ fn unreadable_files_are_warned_about_and_the_scan_continues() {
     let o = kw(repo.path(), &["scan"]);
     // Findings decide the exit code; an unreadable file alone is a warning.
     assert_code(&o, 1);
-    assert!(stderr(&o).contains("locked.txt: Permission denied"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("locked.txt: Permission denied"),
+        "{}",
+        stderr(&o)
+    );
     fs::remove_file(repo.path().join("secret.txt")).unwrap();
     assert_code(&kw(repo.path(), &["scan"]), 0);
 }
@@ -203,10 +265,21 @@ fn unreadable_files_are_warned_about_and_the_scan_continues() {
 #[test]
 fn invalid_config_names_file_line_and_column() {
     let repo = git_repo();
-    write(repo.path(), ".keyward.toml", "[scan]\nblock_at = \"high\"\nreport_at = 3\n");
+    write(
+        repo.path(),
+        ".keyward.toml",
+        "[scan]\nblock_at = \"high\"\nreport_at = 3\n",
+    );
     let o = kw(repo.path(), &["scan"]);
     assert_code(&o, 2);
-    let want = format!("keyward: error: {}:3:13:", repo.path().canonicalize().unwrap().join(".keyward.toml").display());
+    let want = format!(
+        "keyward: error: {}:3:13:",
+        repo.path()
+            .canonicalize()
+            .unwrap()
+            .join(".keyward.toml")
+            .display()
+    );
     assert!(stderr(&o).starts_with(&want), "want {want}\n{}", stderr(&o));
 }
 
@@ -220,7 +293,11 @@ fn custom_rule_with_invalid_regex_is_named() {
     );
     let o = kw(repo.path(), &["scan"]);
     assert_code(&o, 2);
-    assert!(stderr(&o).contains("rule `acme-key`: invalid `regex`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("rule `acme-key`: invalid `regex`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -242,12 +319,22 @@ fn inline_markers_suppress_and_show_suppressed_lists_them() {
     );
     let o = kw(repo.path(), &["scan"]);
     assert_code(&o, 0);
-    assert!(stderr(&o).contains("0 findings, 2 suppressed"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("0 findings, 2 suppressed"),
+        "{}",
+        stderr(&o)
+    );
     let o = kw(repo.path(), &["scan", "--show-suppressed"]);
     assert_code(&o, 0);
     let out = stdout(&o);
-    assert!(out.contains("[suppressed: inline `keyward:allow`]"), "{out}");
-    assert!(out.contains("[suppressed: inline `gitleaks:allow`]"), "{out}");
+    assert!(
+        out.contains("[suppressed: inline `keyward:allow`]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[suppressed: inline `gitleaks:allow`]"),
+        "{out}"
+    );
     assert_no_leak(&o, &a);
 }
 
@@ -260,7 +347,10 @@ fn baseline_is_written_honoured_and_goes_stale() {
     assert_code(&o, 0);
     assert!(stderr(&o).contains("1 added, 1 total"), "{}", stderr(&o));
     let text = fs::read_to_string(repo.path().join(".keyward-baseline.toml")).unwrap();
-    assert!(text.contains("rule = \"github-pat-classic\"") && text.contains("legacy.py"), "{text}");
+    assert!(
+        text.contains("rule = \"github-pat-classic\"") && text.contains("legacy.py"),
+        "{text}"
+    );
     assert!(!text.contains(&old), "the baseline never holds the secret");
 
     // Honoured: the accepted finding is suppressed, a new one is reported.
@@ -269,10 +359,18 @@ fn baseline_is_written_honoured_and_goes_stale() {
     write(repo.path(), "new.py", format!("KEY = \"{new}\"\n"));
     let o = kw(repo.path(), &["scan"]);
     assert_code(&o, 1);
-    assert!(stdout(&o).contains("new.py:1:8:") && !stdout(&o).contains("legacy.py"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("new.py:1:8:") && !stdout(&o).contains("legacy.py"),
+        "{}",
+        stdout(&o)
+    );
     let o = kw(repo.path(), &["baseline", "--check"]);
     assert_code(&o, 1);
-    assert!(stdout(&o).contains("new: new.py:1:8: github-pat-classic"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("new: new.py:1:8: github-pat-classic"),
+        "{}",
+        stdout(&o)
+    );
 
     // Merging adds the new one and keeps the old.
     let o = kw(repo.path(), &["baseline"]);
@@ -283,7 +381,11 @@ fn baseline_is_written_honoured_and_goes_stale() {
     fs::remove_file(repo.path().join("legacy.py")).unwrap();
     let o = kw(repo.path(), &["scan"]);
     assert_code(&o, 0);
-    assert!(stderr(&o).contains("1 baseline entry is no longer found"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 baseline entry is no longer found"),
+        "{}",
+        stderr(&o)
+    );
     let o = kw(repo.path(), &["scan", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["summary"]["stale_baseline"][0]["paths"][0], "legacy.py");
@@ -293,14 +395,25 @@ fn baseline_is_written_honoured_and_goes_stale() {
     assert!(v["summary"]["stale_baseline"].is_null());
     let o = kw(repo.path(), &["baseline", "--check"]);
     assert_code(&o, 1);
-    assert!(stdout(&o).contains("stale: ") && stdout(&o).contains("(legacy.py)"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("stale: ") && stdout(&o).contains("(legacy.py)"),
+        "{}",
+        stdout(&o)
+    );
 
     let o = kw(repo.path(), &["baseline", "--prune"]);
-    assert!(stderr(&o).contains("0 added, 1 total, 1 stale removed"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("0 added, 1 total, 1 stale removed"),
+        "{}",
+        stderr(&o)
+    );
     assert_code(&kw(repo.path(), &["baseline", "--check"]), 0);
 
     // --output chooses another file.
-    let o = kw(repo.path(), &["baseline", "--output", "other-baseline.toml"]);
+    let o = kw(
+        repo.path(),
+        &["baseline", "--output", "other-baseline.toml"],
+    );
     assert_code(&o, 0);
     assert!(repo.path().join("other-baseline.toml").is_file());
 }
@@ -317,7 +430,11 @@ fn confidence_flag_overrides_report_level() {
     assert_code(&kw(repo.path(), &["scan"]), 0);
     let o = kw(repo.path(), &["scan", "--confidence", "low"]);
     assert_code(&o, 1);
-    assert!(stdout(&o).contains("x.txt:1:5: [low] acme-key (Acme, API key)"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("x.txt:1:5: [low] acme-key (Acme, API key)"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]

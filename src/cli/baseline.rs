@@ -34,9 +34,15 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let targets = resolve_targets(&args.target)?;
     let mut settings = load_settings(&targets, &args.target)?;
-    let file = match args.output.clone().or_else(|| settings.baseline_path.clone()) {
+    let file = match args
+        .output
+        .clone()
+        .or_else(|| settings.baseline_path.clone())
+    {
         Some(f) => f,
-        None => anyhow::bail!("no repository root found to put the baseline in; name a file with --output"),
+        None => anyhow::bail!(
+            "no repository root found to put the baseline in; name a file with --output"
+        ),
     };
     let existing = Baseline::load(&file)?;
     // Scan as if there were no baseline, so every current finding is seen.
@@ -73,10 +79,17 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
             );
         }
         for e in &stale {
-            println!("stale: {} {} ({})", e.fingerprint, e.rule, e.paths.join(", "));
+            println!(
+                "stale: {} {} ({})",
+                e.fingerprint,
+                e.rule,
+                e.paths.join(", ")
+            );
         }
         if !targets.whole_repo {
-            eprintln!("keyward: note: stale entries are only found when the whole repository is scanned");
+            eprintln!(
+                "keyward: note: stale entries are only found when the whole repository is scanned"
+            );
         }
         eprintln!(
             "keyward: baseline {shown}: {} entries, {} new findings not in it, {} stale",
@@ -92,7 +105,8 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     }
 
     let mut merged = Baseline::default();
-    let stale_fps: std::collections::HashSet<&str> = stale.iter().map(|e| e.fingerprint.as_str()).collect();
+    let stale_fps: std::collections::HashSet<&str> =
+        stale.iter().map(|e| e.fingerprint.as_str()).collect();
     for e in existing.entries() {
         if !(args.prune && stale_fps.contains(e.fingerprint.as_str())) {
             merged.insert(e.clone());

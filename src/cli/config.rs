@@ -82,7 +82,8 @@ fn value_of(s: &Settings, key: &str) -> String {
 }
 
 fn opt(v: &Option<String>) -> String {
-    v.as_ref().map_or_else(|| "(unset)".into(), |v| format!("{v:?}"))
+    v.as_ref()
+        .map_or_else(|| "(unset)".into(), |v| format!("{v:?}"))
 }
 
 fn explain(path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
@@ -95,7 +96,11 @@ fn explain(path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     println!("\nlayers, weakest first:");
     println!("  {}", LayerKind::Builtin.as_str());
     for l in &s.layers {
-        let p = l.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+        let p = l
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
         println!("  {}: {p}", l.kind.as_str());
     }
     println!("\neffective settings:");
@@ -117,7 +122,11 @@ fn explain(path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
             (k.clone(), shown)
         })
         .collect();
-    let width = rows.iter().map(|(_, v)| v.chars().count()).max().unwrap_or(0);
+    let width = rows
+        .iter()
+        .map(|(_, v)| v.chars().count())
+        .max()
+        .unwrap_or(0);
     for (k, shown) in &rows {
         println!("  {shown:<width$}  # {}", s.sources[k]);
     }
@@ -130,12 +139,19 @@ fn explain(path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
             println!("  rules: {}", ids.join(", "));
         }
         if pol.lock_block_at {
-            println!("  scan.block_at (cannot be raised above {:?})", s.block_at.as_str());
+            println!(
+                "  scan.block_at (cannot be raised above {:?})",
+                s.block_at.as_str()
+            );
         }
         if pol.lock_allowlist_paths {
             println!("  allowlist.paths (only the policy may add them)");
         }
-        if !s.allow_skip && s.sources.get("hook.allow_skip").is_some_and(|o| o.kind == LayerKind::Policy) {
+        if !s.allow_skip
+            && s.sources
+                .get("hook.allow_skip")
+                .is_some_and(|o| o.kind == LayerKind::Policy)
+        {
             println!("  hook.allow_skip = false (KEYWARD_SKIP does not bypass the hook)");
         }
     }

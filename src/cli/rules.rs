@@ -95,7 +95,11 @@ fn print_table(rows: &[Row]) {
         .iter()
         .map(|r| {
             [
-                if r.custom { format!("{} (custom)", r.id) } else { r.id.to_string() },
+                if r.custom {
+                    format!("{} (custom)", r.id)
+                } else {
+                    r.id.to_string()
+                },
                 r.provider.to_string(),
                 r.category.to_string(),
                 r.confidence.to_string(),
@@ -122,7 +126,10 @@ fn print_table(rows: &[Row]) {
     };
     println!("{}", line(header));
     for r in &cells {
-        println!("{}", line([&r[0], &r[1], &r[2], &r[3], &r[4]].map(String::as_str)));
+        println!(
+            "{}",
+            line([&r[0], &r[1], &r[2], &r[3], &r[4]].map(String::as_str))
+        );
     }
     println!("{} rules", rows.len());
 }
@@ -133,7 +140,11 @@ fn check_builtin() -> anyhow::Result<ExitCode> {
         r.compile()
             .map_err(|e| anyhow::anyhow!("built-in rule `{}`: {e}", r.id()))?;
     }
-    let ids: Vec<String> = detector.rules().iter().map(|r| r.id().to_string()).collect();
+    let ids: Vec<String> = detector
+        .rules()
+        .iter()
+        .map(|r| r.id().to_string())
+        .collect();
     report_failures(&detector, &ids, "built-in rules")
 }
 
@@ -142,10 +153,12 @@ fn check_builtin() -> anyhow::Result<ExitCode> {
 fn check_files(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut custom: Vec<Rule> = Vec::new();
     for file in files {
-        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
         let origin = file.display().to_string();
         // `ConfigFile` accepts both a rule file (`[[rule]]` only) and a whole `.keyward.toml`.
-        let parsed: ConfigFile = toml::from_str(&text).map_err(|e| toml_error(&origin, &text, &e))?;
+        let parsed: ConfigFile =
+            toml::from_str(&text).map_err(|e| toml_error(&origin, &text, &e))?;
         if parsed.rule.is_empty() {
             anyhow::bail!("{origin}: no [[rule]] tables to check");
         }
@@ -161,7 +174,11 @@ fn check_files(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
         .collect::<Result<_, _>>()?;
     rules.extend(custom);
     let detector = Detector::new(rules)?;
-    let what = files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ");
+    let what = files
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
     report_failures(&detector, &ids, &what)
 }
 
@@ -174,11 +191,18 @@ fn report_failures(detector: &Detector, ids: &[String], what: &str) -> anyhow::R
         failures.extend(check_examples(detector, rule));
     }
     for f in &failures {
-        let kind = if f.positive { "example" } else { "negative_example" };
+        let kind = if f.positive {
+            "example"
+        } else {
+            "negative_example"
+        };
         println!("{}: {kind}[{}]: {}", f.rule, f.index, f.problem);
     }
     if failures.is_empty() {
-        eprintln!("keyward: {what}: {} rules, {examples} examples: all pass", ids.len());
+        eprintln!(
+            "keyward: {what}: {} rules, {examples} examples: all pass",
+            ids.len()
+        );
         Ok(EXIT_CLEAN)
     } else {
         eprintln!(

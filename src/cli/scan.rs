@@ -156,7 +156,10 @@ pub fn resolve_targets(args: &TargetArgs) -> anyhow::Result<Targets> {
 }
 
 pub fn load_settings(targets: &Targets, args: &TargetArgs) -> anyhow::Result<Settings> {
-    Ok(Settings::load_with_extra(targets.root.as_deref(), &args.config)?)
+    Ok(Settings::load_with_extra(
+        targets.root.as_deref(),
+        &args.config,
+    )?)
 }
 
 pub fn walk_options(args: &TargetArgs, settings: &Settings) -> WalkOptions {
@@ -186,7 +189,12 @@ struct State {
 
 impl State {
     fn add(&mut self, scanner: &Scanner, path: Option<&Path>, bytes: &[u8], keep_suppressed: bool) {
-        let rel = path.map(|p| scanner.root().and_then(|r| p.strip_prefix(r).ok()).unwrap_or(p));
+        let rel = path.map(|p| {
+            scanner
+                .root()
+                .and_then(|r| p.strip_prefix(r).ok())
+                .unwrap_or(p)
+        });
         let scan = scanner.scan(rel, bytes);
         let s = &mut self.report.summary;
         s.files += 1;
@@ -206,7 +214,10 @@ impl State {
     }
 
     fn skip(&mut self, scanner: &Scanner, path: &Path, reason: SkipReason) {
-        let rel = scanner.root().and_then(|r| path.strip_prefix(r).ok()).unwrap_or(path);
+        let rel = scanner
+            .root()
+            .and_then(|r| path.strip_prefix(r).ok())
+            .unwrap_or(path);
         self.report.summary.skipped.push(Skipped {
             path: report::display_path(rel),
             reason,
@@ -290,7 +301,8 @@ pub fn collect(
             // Scan outside the lock; only the merge of results is serialised.
             let mut local = State::default();
             local.add(scanner, Some(&path), &bytes, keep_suppressed);
-            let n = total_bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed) + bytes.len() as u64;
+            let n =
+                total_bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed) + bytes.len() as u64;
             progress.file_done(n);
             merge(&mut lock(&state), local);
         }
@@ -355,7 +367,10 @@ pub fn print_notes(collected: &Collected) {
         eprintln!("keyward: warning: skipped unreadable: {m}");
     }
     if !s.skipped.is_empty() {
-        eprintln!("keyward: note: not scanned: {}", plural(s.skipped.len() as u64, "file", "files"));
+        eprintln!(
+            "keyward: note: not scanned: {}",
+            plural(s.skipped.len() as u64, "file", "files")
+        );
         for k in s.skipped.iter().take(LIST_AT_MOST) {
             eprintln!("  {} ({})", k.path, k.reason);
         }
@@ -420,7 +435,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     };
     let written = match &args.output {
         Some(path) => {
-            let file = File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+            let file =
+                File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
             let mut out = BufWriter::new(file);
             report::write(format, &collected.report, &render, &mut out)
                 .and_then(|()| out.flush())
@@ -428,7 +444,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         }
         None => {
             let mut out = BufWriter::new(io::stdout().lock());
-            match report::write(format, &collected.report, &render, &mut out).and_then(|()| out.flush()) {
+            match report::write(format, &collected.report, &render, &mut out)
+                .and_then(|()| out.flush())
+            {
                 // `keyward scan | head` closing the pipe early is not an error of the scan.
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
                 r => r.context("cannot write the report"),

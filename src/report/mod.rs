@@ -33,7 +33,9 @@ impl std::str::FromStr for Format {
             "text" => Ok(Format::Text),
             "json" => Ok(Format::Json),
             "sarif" => Ok(Format::Sarif),
-            other => Err(format!("unknown format `{other}` (expected text, json or sarif)")),
+            other => Err(format!(
+                "unknown format `{other}` (expected text, json or sarif)"
+            )),
         }
     }
 }
@@ -63,7 +65,12 @@ pub struct Item {
 
 impl Item {
     /// `bytes` is the buffer the finding was made in; it is only used to convert columns.
-    pub fn new(path: Option<&Path>, finding: Finding, suppressed: Option<Suppressed>, bytes: &[u8]) -> Item {
+    pub fn new(
+        path: Option<&Path>,
+        finding: Finding,
+        suppressed: Option<Suppressed>,
+        bytes: &[u8],
+    ) -> Item {
         let utf16_columns = (
             utf16_column(bytes, finding.span.start, finding.start.column),
             utf16_column(bytes, finding.span.end, finding.end.column),
@@ -158,7 +165,12 @@ impl Report {
 }
 
 /// Writes `report` in `format`.
-pub fn write(format: Format, report: &Report, opts: &Options, out: &mut dyn io::Write) -> io::Result<()> {
+pub fn write(
+    format: Format,
+    report: &Report,
+    opts: &Options,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     match format {
         Format::Text => text::write(report, opts, out),
         Format::Json => json::write(report, opts, out),
@@ -201,7 +213,12 @@ pub(crate) mod testutil {
 
     pub fn report() -> Report {
         let bytes = format!("TOKEN = {SECRET}\n");
-        let item = Item::new(Some(Path::new("./src/app.py")), finding(1), None, bytes.as_bytes());
+        let item = Item::new(
+            Some(Path::new("./src/app.py")),
+            finding(1),
+            None,
+            bytes.as_bytes(),
+        );
         Report {
             root: None,
             items: vec![item],
@@ -236,7 +253,10 @@ mod tests {
             let mut out = Vec::new();
             write(f, &r, &Options::default(), &mut out).unwrap();
             let s = String::from_utf8(out).unwrap();
-            assert!(!s.contains(testutil::SECRET), "{f:?} leaked the secret:\n{s}");
+            assert!(
+                !s.contains(testutil::SECRET),
+                "{f:?} leaked the secret:\n{s}"
+            );
             assert!(s.contains("src/app.py"), "{f:?}:\n{s}");
         }
         let mut out = Vec::new();
@@ -245,6 +265,9 @@ mod tests {
             color: false,
         };
         write(Format::Sarif, &r, &shown, &mut out).unwrap();
-        assert!(!String::from_utf8(out).unwrap().contains(testutil::SECRET), "SARIF never shows it");
+        assert!(
+            !String::from_utf8(out).unwrap().contains(testutil::SECRET),
+            "SARIF never shows it"
+        );
     }
 }

@@ -144,7 +144,11 @@ fn result(item: &Item, rule_index: usize) -> Value {
         res["properties"]["commit"] = json!(commit);
     }
     if let Some(s) = &item.suppressed {
-        let kind = if matches!(s, Suppressed::Inline(_)) { "inSource" } else { "external" };
+        let kind = if matches!(s, Suppressed::Inline(_)) {
+            "inSource"
+        } else {
+            "external"
+        };
         res["suppressions"] = json!([{ "kind": kind, "justification": describe_suppression(s) }]);
     }
     res
@@ -154,7 +158,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     // One descriptor per rule that fired, sorted by id; results point at them by index.
     let mut fired: BTreeMap<&str, &RuleInfo> = BTreeMap::new();
     for item in &report.items {
-        fired.entry(&item.finding.rule.id).or_insert(&item.finding.rule);
+        fired
+            .entry(&item.finding.rule.id)
+            .or_insert(&item.finding.rule);
     }
     let index: BTreeMap<&str, usize> = fired.keys().enumerate().map(|(i, id)| (*id, i)).collect();
     let rules: Vec<Value> = fired.values().map(|r| rule_descriptor(r)).collect();
@@ -203,8 +209,17 @@ mod tests {
         assert_eq!(run["results"].as_array().unwrap().len(), 2);
         let res = &run["results"][0];
         assert_eq!(res["level"], "error");
-        assert_eq!(res["locations"][0]["physicalLocation"]["region"]["startColumn"], 9);
-        assert_eq!(res["partialFingerprints"][FINGERPRINT_KEY].as_str().unwrap().len(), 32);
+        assert_eq!(
+            res["locations"][0]["physicalLocation"]["region"]["startColumn"],
+            9
+        );
+        assert_eq!(
+            res["partialFingerprints"][FINGERPRINT_KEY]
+                .as_str()
+                .unwrap()
+                .len(),
+            32
+        );
     }
 
     #[test]

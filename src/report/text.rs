@@ -109,7 +109,10 @@ mod tests {
             lines.next().unwrap(),
             "src/app.py:1:9: [high] test-token (Test, AI agent credential) tok_Zq8R…[redacted]"
         );
-        assert_eq!(lines.next().unwrap(), "    help: Revoke it. Suggested variable: TEST_TOKEN.");
+        assert_eq!(
+            lines.next().unwrap(),
+            "    help: Revoke it. Suggested variable: TEST_TOKEN."
+        );
         assert!(!s.contains('\x1b'), "no colour unless asked");
     }
 

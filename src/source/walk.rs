@@ -40,7 +40,10 @@ pub enum Event {
     /// A file deliberately not scanned.
     Skipped { path: PathBuf, reason: SkipReason },
     /// A file or directory that could not be read, or a symlink loop. The walk goes on.
-    Unreadable { path: Option<PathBuf>, message: String },
+    Unreadable {
+        path: Option<PathBuf>,
+        message: String,
+    },
 }
 
 /// Walks `roots` on several threads and calls `visit` for every regular file (and every problem)
@@ -119,7 +122,11 @@ mod tests {
         let seen = Mutex::new(BTreeSet::new());
         walk(&[root.to_path_buf()], opts, |e| {
             if let Event::File { path, .. } = e {
-                let rel = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 seen.lock().unwrap().insert(rel);
             }
         });
@@ -139,7 +146,10 @@ mod tests {
         let got = files(d, &WalkOptions::default());
         assert_eq!(
             got,
-            [".env", ".gitignore", "kept.txt"].iter().map(|s| s.to_string()).collect()
+            [".env", ".gitignore", "kept.txt"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
         );
         let all = files(
             d,

@@ -50,6 +50,14 @@ pub fn assert_code(o: &Output, want: i32) {
 
 /// Asserts that neither stream contains `secret`.
 pub fn assert_no_leak(o: &Output, secret: &str) {
-    assert!(!super::stdout(o).contains(secret), "secret leaked on stdout:\n{}", super::stdout(o));
-    assert!(!super::stderr(o).contains(secret), "secret leaked on stderr:\n{}", super::stderr(o));
+    assert!(
+        !super::stdout(o).contains(secret),
+        "secret leaked on stdout:\n{}",
+        super::stdout(o)
+    );
+    assert!(
+        !super::stderr(o).contains(secret),
+        "secret leaked on stderr:\n{}",
+        super::stderr(o)
+    );
 }
