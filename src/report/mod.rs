@@ -241,9 +241,9 @@ mod tests {
         let line = "é = \"x😀y\"".as_bytes();
         // `x` is at byte 7 (é is 2 bytes): byte column 8, UTF-16 column 7.
         assert_eq!(utf16_column(line, 7, 8), 7);
-        // `y` follows an astral emoji: 4 bytes, 2 UTF-16 units.
+        // `y` follows an astral emoji (4 bytes, 2 UTF-16 units): 8 units precede it.
         let y = line.iter().position(|&b| b == b'y').unwrap();
-        assert_eq!(utf16_column(line, y, y + 1), 10);
+        assert_eq!(utf16_column(line, y, y + 1), 9);
     }
 
     #[test]
