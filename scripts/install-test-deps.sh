@@ -23,6 +23,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install -q --disable-pip-version-check -r scripts/test-requirements.txt
 
+# Microsoft's SARIF Multitool (npm ships the Linux build): validates keyward's SARIF output.
+(cd scripts/sarif-validator && npm ci --no-audit --no-fund --loglevel=error)
+
 if [ -f editors/vscode/package.json ]; then
   (cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error)
 fi

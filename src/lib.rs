@@ -9,7 +9,9 @@ pub mod config;
 pub mod detect;
 pub mod fix;
 pub mod lsp;
+pub mod report;
 pub mod scanner;
+pub mod source;
 pub mod suppress;
 
 pub use scanner::{FileScan, Scanner};

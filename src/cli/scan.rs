@@ -1,10 +1,464 @@
-//! `keyward scan`.
+//! `keyward scan`: files, directories and stdin through the one [`Scanner`], reported as text,
+//! JSON or SARIF. The walk and collection here are shared with `keyward baseline`.
 
-use std::process::ExitCode;
+use std::{
+    collections::HashSet,
+    fs::File,
+    io::{self, BufWriter, IsTerminal, Write},
+    path::{Path, PathBuf},
+    process::ExitCode,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Mutex,
+    },
+    time::{Duration, Instant},
+};
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use keyward::{
+    config::{self, Settings},
+    detect::Confidence,
+    report::{self, Format, Item, Report, Skipped},
+    source::{
+        read::{Content, SkipReason},
+        stdin::read_stdin,
+        walk::{walk, Event, WalkOptions},
+    },
+    Scanner,
+};
+
+use super::{EXIT_CLEAN, EXIT_FINDINGS};
+
+/// What to scan and how to walk it; shared by `scan` and `baseline`.
+#[derive(Debug, clap::Args)]
+pub struct TargetArgs {
+    /// Files or directories to scan; `-` reads standard input. Default: the current directory.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// An extra repository-level config file, applied after `.keyward.toml` (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub config: Vec<PathBuf>,
+    /// Scan files that `.gitignore`/`.ignore` exclude too.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Follow symbolic links (loops are detected and reported, not followed forever).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    /// Worker threads (0 = one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+    Sarif,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ConfidenceArg {
+    Low,
+    Medium,
+    High,
+}
+
+impl From<ConfidenceArg> for Confidence {
+    fn from(c: ConfidenceArg) -> Confidence {
+        match c {
+            ConfidenceArg::Low => Confidence::Low,
+            ConfidenceArg::Medium => Confidence::Medium,
+            ConfidenceArg::High => Confidence::High,
+        }
+    }
+}
 
 #[derive(Debug, clap::Args)]
-pub struct ScanArgs {}
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print full secret values (text and JSON; SARIF never contains them).
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Report findings at or above this confidence (overrides `scan.report_at`).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub confidence: Option<ConfidenceArg>,
+    /// Ignore the baseline: report findings it accepted too.
+    #[arg(long)]
+    pub no_baseline: bool,
+    /// Also list suppressed findings, with the reason.
+    #[arg(long)]
+    pub show_suppressed: bool,
+}
 
-pub fn run(_args: ScanArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`keyward scan` is not built yet")
+/// The resolved inputs of a scan.
+pub struct Targets {
+    /// Repository root, from the first path (or the current directory).
+    pub root: Option<PathBuf>,
+    /// Canonical file and directory paths to walk.
+    pub paths: Vec<PathBuf>,
+    pub stdin: bool,
+    /// True when one of the paths is the repository root itself, so every tracked credential
+    /// was seen and baseline entries not seen are stale.
+    pub whole_repo: bool,
+}
+
+/// Checks every PATH exists (a missing one is exit 2, before any work) and finds the root.
+pub fn resolve_targets(args: &TargetArgs) -> anyhow::Result<Targets> {
+    let given = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut paths = Vec::new();
+    let mut stdin = false;
+    for p in &given {
+        if p.as_os_str() == "-" {
+            stdin = true;
+            continue;
+        }
+        if std::fs::symlink_metadata(p).is_err() {
+            anyhow::bail!("path not found: {}", p.display());
+        }
+        // Canonical paths make root-relative names a cheap prefix strip per file. An explicit
+        // argument that is a symlink is followed: the user named it.
+        let canonical = p
+            .canonicalize()
+            .with_context(|| format!("cannot resolve {}", p.display()))?;
+        paths.push(canonical);
+    }
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let root = config::discover(paths.first().map_or(cwd.as_path(), PathBuf::as_path));
+    let whole_repo = root.as_ref().is_some_and(|r| paths.iter().any(|p| p == r));
+    Ok(Targets {
+        root,
+        paths,
+        stdin,
+        whole_repo,
+    })
+}
+
+pub fn load_settings(targets: &Targets, args: &TargetArgs) -> anyhow::Result<Settings> {
+    Ok(Settings::load_with_extra(
+        targets.root.as_deref(),
+        &args.config,
+    )?)
+}
+
+pub fn walk_options(args: &TargetArgs, settings: &Settings) -> WalkOptions {
+    WalkOptions {
+        honor_ignore: !args.no_ignore,
+        follow_symlinks: args.follow_symlinks,
+        threads: args.threads,
+        max_file_size: settings.max_file_size,
+    }
+}
+
+/// What a walk produced.
+pub struct Collected {
+    pub report: Report,
+    /// Fingerprints of every finding, reported or suppressed, for staleness.
+    pub seen: HashSet<String>,
+    /// Messages for files and directories that could not be read.
+    pub unreadable: Vec<String>,
+}
+
+#[derive(Default)]
+struct State {
+    report: Report,
+    seen: HashSet<String>,
+    unreadable: Vec<String>,
+}
+
+impl State {
+    fn add(&mut self, scanner: &Scanner, path: Option<&Path>, bytes: &[u8], keep_suppressed: bool) {
+        let rel = path.map(|p| {
+            scanner
+                .root()
+                .and_then(|r| p.strip_prefix(r).ok())
+                .unwrap_or(p)
+        });
+        let scan = scanner.scan(rel, bytes);
+        let s = &mut self.report.summary;
+        s.files += 1;
+        s.bytes += bytes.len() as u64;
+        s.findings += scan.findings.len() as u64;
+        s.suppressed += scan.suppressed.len() as u64;
+        for f in scan.findings {
+            self.seen.insert(f.fingerprint());
+            self.report.items.push(Item::new(rel, f, None, bytes));
+        }
+        for (f, why) in scan.suppressed {
+            self.seen.insert(f.fingerprint());
+            if keep_suppressed {
+                self.report.items.push(Item::new(rel, f, Some(why), bytes));
+            }
+        }
+    }
+
+    fn skip(&mut self, scanner: &Scanner, path: &Path, reason: SkipReason) {
+        let rel = scanner
+            .root()
+            .and_then(|r| path.strip_prefix(r).ok())
+            .unwrap_or(path);
+        self.report.summary.skipped.push(Skipped {
+            path: report::display_path(rel),
+            reason,
+        });
+    }
+}
+
+/// A spinner on stderr that only appears when stderr is a terminal and the scan has already
+/// taken a noticeable time, so quick scans and pipelines never see it.
+struct Progress {
+    bar: Option<ProgressBar>,
+    shown: AtomicBool,
+    started: Instant,
+}
+
+const PROGRESS_AFTER: Duration = Duration::from_millis(300);
+
+impl Progress {
+    fn new() -> Progress {
+        let bar = io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} scanning: {pos} files, {msg}")
+                    .expect("static progress template"),
+            );
+            bar
+        });
+        Progress {
+            bar,
+            shown: AtomicBool::new(false),
+            started: Instant::now(),
+        }
+    }
+
+    fn file_done(&self, bytes: u64) {
+        let Some(bar) = &self.bar else { return };
+        bar.inc(1);
+        bar.set_message(human_bytes(bytes));
+        if !self.shown.load(Ordering::Relaxed) && self.started.elapsed() > PROGRESS_AFTER {
+            self.shown.store(true, Ordering::Relaxed);
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            bar.enable_steady_tick(Duration::from_millis(120));
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Walks and scans every target. Suppressed findings are kept in the report when asked.
+pub fn collect(
+    scanner: &Scanner,
+    targets: &Targets,
+    opts: &WalkOptions,
+    keep_suppressed: bool,
+) -> anyhow::Result<Collected> {
+    let state = Mutex::new(State::default());
+    let progress = Progress::new();
+    let total_bytes = std::sync::atomic::AtomicU64::new(0);
+    if targets.stdin {
+        match read_stdin(opts.max_file_size).context("cannot read standard input")? {
+            Content::Text(bytes) => lock(&state).add(scanner, None, &bytes, keep_suppressed),
+            Content::Binary => lock(&state).report.summary.skipped.push(Skipped {
+                path: "<stdin>".into(),
+                reason: SkipReason::Binary,
+            }),
+            Content::TooLarge { size } => lock(&state).report.summary.skipped.push(Skipped {
+                path: "<stdin>".into(),
+                reason: SkipReason::TooLarge {
+                    size,
+                    limit: opts.max_file_size,
+                },
+            }),
+        }
+    }
+    walk(&targets.paths, opts, |event| match event {
+        Event::File { path, bytes } => {
+            // Scan outside the lock; only the merge of results is serialised.
+            let mut local = State::default();
+            local.add(scanner, Some(&path), &bytes, keep_suppressed);
+            let n =
+                total_bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed) + bytes.len() as u64;
+            progress.file_done(n);
+            merge(&mut lock(&state), local);
+        }
+        Event::Skipped { path, reason } => lock(&state).skip(scanner, &path, reason),
+        Event::Unreadable { message, .. } => lock(&state).unreadable.push(message),
+    });
+    progress.finish();
+    let mut state = state.into_inner().unwrap_or_else(|e| e.into_inner());
+    state.report.root = targets.root.clone();
+    state.report.summary.unreadable = state.unreadable.len() as u64;
+    state.report.sort();
+    state.unreadable.sort();
+    Ok(Collected {
+        report: state.report,
+        seen: state.seen,
+        unreadable: state.unreadable,
+    })
+}
+
+fn lock(m: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
+    // A panic in one visitor must not hide every other file's results.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn merge(into: &mut State, from: State) {
+    let (a, b) = (&mut into.report.summary, from.report.summary);
+    a.files += b.files;
+    a.bytes += b.bytes;
+    a.findings += b.findings;
+    a.suppressed += b.suppressed;
+    into.report.items.extend(from.report.items);
+    into.seen.extend(from.seen);
+}
+
+/// `1.2 MiB`, for people.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Notes for skipped and unreadable files, at most this many listed by name.
+const LIST_AT_MOST: usize = 20;
+
+/// Prints the notes and the closing summary on stderr.
+pub fn print_notes(collected: &Collected) {
+    let s = &collected.report.summary;
+    for m in &collected.unreadable {
+        eprintln!("keyward: warning: skipped unreadable: {m}");
+    }
+    if !s.skipped.is_empty() {
+        eprintln!(
+            "keyward: note: not scanned: {}",
+            plural(s.skipped.len() as u64, "file", "files")
+        );
+        for k in s.skipped.iter().take(LIST_AT_MOST) {
+            eprintln!("  {} ({})", k.path, k.reason);
+        }
+        if s.skipped.len() > LIST_AT_MOST {
+            eprintln!("  … and {} more", s.skipped.len() - LIST_AT_MOST);
+        }
+    }
+    if let Some(stale) = s.stale_baseline.as_ref().filter(|v| !v.is_empty()) {
+        eprintln!(
+            "keyward: note: {} no longer found (the credential was removed): run `keyward baseline --prune`",
+            plural(stale.len() as u64, "baseline entry is", "baseline entries are")
+        );
+        for e in stale.iter().take(LIST_AT_MOST) {
+            eprintln!("  {} {} ({})", e.fingerprint, e.rule, e.paths.join(", "));
+        }
+    }
+}
+
+pub fn print_summary(s: &report::Summary) {
+    eprintln!(
+        "keyward: scanned {} ({}) in {} ms: {}, {} suppressed, {} skipped",
+        plural(s.files, "file", "files"),
+        human_bytes(s.bytes),
+        s.elapsed_ms,
+        plural(s.findings, "finding", "findings"),
+        s.suppressed,
+        s.skipped.len() as u64 + s.unreadable,
+    );
+}
+
+/// Colour only for a terminal, and never with `NO_COLOR` set (https://no-color.org).
+fn use_color(format: Format, output: &Option<PathBuf>) -> bool {
+    format == Format::Text
+        && output.is_none()
+        && io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let targets = resolve_targets(&args.target)?;
+    let mut settings = load_settings(&targets, &args.target)?;
+    if let Some(c) = args.confidence {
+        settings.report_at = c.into();
+    }
+    if args.no_baseline {
+        settings.baseline_path = None;
+    }
+    let opts = walk_options(&args.target, &settings);
+    let scanner = Scanner::new(settings)?;
+    let mut collected = collect(&scanner, &targets, &opts, args.show_suppressed)?;
+    if targets.whole_repo && !args.no_baseline {
+        let stale = scanner.baseline().stale(&collected.seen).cloned().collect();
+        collected.report.summary.stale_baseline = Some(stale);
+    }
+    collected.report.summary.elapsed_ms = started.elapsed().as_millis() as u64;
+
+    let format: Format = args.format.into();
+    let render = report::Options {
+        show_secrets: args.show_secrets,
+        color: use_color(format, &args.output),
+    };
+    let written = match &args.output {
+        Some(path) => {
+            let file =
+                File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+            let mut out = BufWriter::new(file);
+            report::write(format, &collected.report, &render, &mut out)
+                .and_then(|()| out.flush())
+                .with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            match report::write(format, &collected.report, &render, &mut out)
+                .and_then(|()| out.flush())
+            {
+                // `keyward scan | head` closing the pipe early is not an error of the scan.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.context("cannot write the report"),
+            }
+        }
+    };
+    written?;
+    print_notes(&collected);
+    print_summary(&collected.report.summary);
+    Ok(if collected.report.summary.findings > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
 }

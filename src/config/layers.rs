@@ -149,6 +149,19 @@ impl Settings {
         Ok(Settings::merge(root, layers))
     }
 
+    /// Like [`Settings::load`], plus extra repository-level files given on the command line
+    /// (`keyward scan --config FILE`), applied after `.keyward.toml` in the order given.
+    pub fn load_with_extra(
+        root: Option<&Path>,
+        extra: &[PathBuf],
+    ) -> Result<Settings, ConfigError> {
+        let mut layers = load_layers(root)?;
+        for p in extra {
+            layers.push(read_layer(LayerKind::Repo, p)?);
+        }
+        Ok(Settings::merge(root, layers))
+    }
+
     /// True when the org policy locked this rule.
     pub fn is_locked(&self, rule_id: &str) -> bool {
         self.locked_rules.contains("*") || self.locked_rules.contains(rule_id)

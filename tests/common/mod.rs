@@ -118,3 +118,5 @@ pub mod fake {
         format!("{}_{body}{}", "ghp", std::str::from_utf8(&sum).unwrap())
     }
 }
+
+pub mod scan;
