@@ -141,6 +141,14 @@ fn keyward_system_hook_under_the_pre_commit_framework() {
     assert_eq!(r.staged_diff(), before, "index intact");
     assert_eq!(r.head_count(), 1);
 
+    // `git commit -a` (a temporary index) under pre-commit is blocked too.
+    r.git(&["reset", "-q"]);
+    let o = run(pc.git(r.path()).args(["commit", "-q", "-a", "-m", "m"]));
+    let text = output(&o);
+    assert!(!o.status.success(), "{text}");
+    assert!(text.contains("keyward: BLOCKED: app.py:2:"), "{text}");
+    assert_eq!(r.head_count(), 1);
+
     // A secret only in the unstaged part of a file: pre-commit stashes it, keyward reads the
     // index; either way the commit passes.
     r.write("app.py", "import os\nTOKEN = os.environ[\"T\"]\n");
@@ -189,4 +197,47 @@ fn keyward_system_hook_under_the_pre_commit_framework() {
         summary(&text).bytes,
         std::fs::metadata(r.path().join("leak.py")).unwrap().len()
     );
+}
+
+/// `id: keyward` (`language: rust`): pre-commit builds keyward from the repository with
+/// `cargo install --path .`. That is a full release build of keyward and its dependencies in
+/// pre-commit's own target directory: measured at several minutes on the 2-core CI machine, so it
+/// is not part of the default run. Run it with
+/// `cargo test --test hook_precommit -- --ignored` (set `CARGO_TARGET_DIR` to a directory that
+/// already holds a release build to make it incremental).
+#[test]
+#[ignore = "builds keyward in release mode inside pre-commit (minutes); run with --ignored"]
+fn keyward_rust_hook_builds_from_this_repository() {
+    let Some(exe) = require_tool("pre-commit") else {
+        return;
+    };
+    let pc = PreCommit {
+        exe,
+        home: tempfile::tempdir().unwrap(),
+    };
+    let (hooks, rev) = hooks_repo(&[
+        "Cargo.toml",
+        "Cargo.lock",
+        "build.rs",
+        "src",
+        "rules",
+        "hooks",
+        "benches",
+    ]);
+    let r = project(hooks.path(), &rev, "keyward");
+    let started = std::time::Instant::now();
+    let o = pc.run(r.path(), &["install-hooks"]);
+    assert!(o.status.success(), "{}", output(&o));
+    eprintln!(
+        "pre-commit built keyward (language: rust) in {:?}",
+        started.elapsed()
+    );
+    let o = pc.run(r.path(), &["install"]);
+    assert!(o.status.success(), "{}", output(&o));
+    r.write("app.py", format!("TOKEN = \"{}\"\n", github_pat(43)));
+    r.git(&["add", "."]);
+    let o = commit(&pc, &r);
+    let text = output(&o);
+    assert!(!o.status.success(), "{text}");
+    assert!(text.contains("keyward: BLOCKED: app.py:1:"), "{text}");
 }
