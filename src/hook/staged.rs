@@ -81,7 +81,7 @@ pub fn open(dir: &Path) -> Result<gix::Repository, HookError> {
 /// Lists the staged changes: index against the `HEAD` tree (the empty tree before the first
 /// commit), with renames followed as git is configured to (on by default).
 pub fn staged_changes(repo: &gix::Repository) -> Result<Staged, HookError> {
-    let index = repo.index_or_empty().map_err(git_err)?;
+    let index = read_index(repo)?;
     let merge_heads = merge_heads(repo)?;
     let mut staged = if index.is_sparse() {
         // gix-diff refuses sparse indexes ("Cannot diff indices that contain sparse entries").
@@ -224,6 +224,25 @@ fn from_gix(repo: &gix::Repository, index: &gix::index::File) -> Result<Staged, 
     )
     .map_err(git_err)?;
     Ok(out)
+}
+
+/// Reads the index git is about to commit (`GIT_INDEX_FILE` or `.git/index`), or an empty one
+/// before the first `git add`. The trailing checksum is not verified: git wrote this file moments
+/// ago and verifies it itself when it commits, and hashing it would double the cost of reading it
+/// (half the hook's time in a 50,000-file repository).
+fn read_index(repo: &gix::Repository) -> Result<gix::index::File, HookError> {
+    gix::index::File::at_or_default(
+        repo.index_path(),
+        repo.object_hash(),
+        true,
+        gix::index::decode::Options {
+            thread_limit: None,
+            min_extension_block_in_bytes_for_threading: 0,
+            expected_checksum: None,
+            alloc_limit_bytes: None,
+        },
+    )
+    .map_err(git_err)
 }
 
 /// Heads listed in `MERGE_HEAD` (one per line; several for an octopus merge).
