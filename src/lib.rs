@@ -8,6 +8,7 @@
 pub mod config;
 pub mod detect;
 pub mod fix;
+pub mod hook;
 pub mod lsp;
 pub mod report;
 pub mod scanner;

@@ -1,10 +1,104 @@
-//! `keyward hook`.
+//! `keyward hook`: git's pre-commit hook. Scans what the commit adds (or, for
+//! `pre-commit run --files/--all-files`, the named files whole), prints every finding with what to
+//! do about it, and always ends with one summary line.
 
-use std::process::ExitCode;
+use std::{io::Write, path::PathBuf, process::ExitCode, time::Instant};
+
+use anyhow::Context as _;
+use keyward::{
+    config::Settings,
+    hook::{
+        check::{self, Outcome},
+        report::{self, Context},
+        staged,
+    },
+    Scanner,
+};
+
+use super::{EXIT_CLEAN, EXIT_FINDINGS};
 
 #[derive(Debug, clap::Args)]
-pub struct HookArgs {}
+pub struct HookArgs {
+    /// Scan these files (what `pre-commit run --files` passes). Run by git during a commit
+    /// (`GIT_INDEX_FILE` set), only the staged changes of these files are scanned; otherwise the
+    /// files are scanned whole from the working tree.
+    #[arg(long, num_args = 1.., value_name = "FILE", conflicts_with = "all_files")]
+    files: Vec<PathBuf>,
+    /// Scan every tracked file whole, from the working tree.
+    #[arg(long)]
+    all_files: bool,
+}
 
-pub fn run(_args: HookArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`keyward hook` is not built yet")
+/// `KEYWARD_SKIP=1` (or true/yes) asks to skip the scan.
+fn skip_requested() -> bool {
+    std::env::var("KEYWARD_SKIP")
+        .is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
+}
+
+pub fn run(args: HookArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let cwd = std::env::current_dir().context("current directory")?;
+    let repo = staged::open(&cwd)
+        .with_context(|| format!("{}: not inside a git repository", cwd.display()))?;
+    let root = repo
+        .workdir()
+        .map(|w| w.canonicalize().unwrap_or_else(|_| w.to_path_buf()))
+        .context("a bare repository has no commits to check")?;
+    let settings = Settings::load(Some(&root))?;
+    let mut err = std::io::stderr().lock();
+    for w in &settings.warnings {
+        writeln!(err, "keyward: policy: {w}")?;
+    }
+    let staged_mode = args.files.is_empty() && !args.all_files;
+    if skip_requested() {
+        if settings.allow_skip {
+            writeln!(
+                err,
+                "keyward: KEYWARD_SKIP is set: secret scan SKIPPED at the committer's request; nothing was checked"
+            )?;
+            let nothing = Outcome::empty(if staged_mode {
+                check::Mode::Staged
+            } else {
+                check::Mode::Files
+            });
+            writeln!(err, "{}", report::summary_line(&nothing, started.elapsed()))?;
+            return Ok(EXIT_CLEAN);
+        }
+        let origin = settings
+            .sources
+            .get("hook.allow_skip")
+            .map(|o| o.to_string())
+            .unwrap_or_else(|| "the org policy".into());
+        writeln!(
+            err,
+            "keyward: KEYWARD_SKIP is ignored: hook.allow_skip = false ({origin}); scanning anyway"
+        )?;
+    }
+    let cx = Context {
+        block_at: settings.block_at,
+        allow_skip: settings.allow_skip,
+    };
+    let scanner = Scanner::new(settings)?;
+    let outcome = if args.all_files {
+        check::check_files(&scanner, &check::tracked_files(&repo)?)
+    } else if !args.files.is_empty() {
+        // pre-commit passes file names both from `git commit` (through its git hook) and from
+        // `pre-commit run --files/--all-files`. Git sets GIT_INDEX_FILE for commit hooks: then
+        // what matters is what the commit adds, not the working-tree files.
+        if std::env::var_os("GIT_INDEX_FILE").is_some() {
+            let only = check::repo_relative(&repo, &args.files)?;
+            check::check_staged(&repo, &scanner, Some(&only))?
+        } else {
+            check::check_files(&scanner, &args.files)
+        }
+    } else {
+        check::check_staged(&repo, &scanner, None)?
+    };
+    report::write_report(&mut err, &outcome, cx)?;
+    writeln!(err, "{}", report::summary_line(&outcome, started.elapsed()))?;
+    Ok(if outcome.blocking() > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
 }
