@@ -48,18 +48,21 @@ impl Scanner {
             .iter()
             .map(|(origin, spec)| Rule::new(spec.clone(), origin, true))
             .collect::<Result<_, _>>()?;
-        let mut rules: Vec<Rule> = builtin_specs()?
+        let (disabled, enabled): (Vec<_>, Vec<_>) = builtin_specs()?
             .into_iter()
-            .filter(|(_, s)| !settings.disabled_rules.contains(&s.id))
             .filter(|(_, s)| !custom.iter().any(|c| c.id() == s.id))
+            .partition(|(_, s)| settings.disabled_rules.contains(&s.id));
+        let mut rules: Vec<Rule> = enabled
+            .into_iter()
             .map(|(origin, spec)| Rule::new(spec, origin, false))
             .collect::<Result<_, _>>()?;
+        let disabled: Vec<_> = disabled.into_iter().map(|(_, spec)| spec).collect();
         rules.extend(
             custom
                 .into_iter()
                 .filter(|r| !settings.disabled_rules.contains(r.id())),
         );
-        let detector = Detector::new(rules)?;
+        let detector = Detector::with_disabled(rules, &disabled)?;
         let allowlist = Allowlist::from_settings(&settings)?;
         let baseline = match &settings.baseline_path {
             Some(p) => Baseline::load(p)?,

@@ -84,7 +84,7 @@ fn rules_check_builtin_and_user_files() {
     // Examples that do not behave: exit 1 with a readable list.
     let failing = ACME_RULE
         .replace("acme_k3j9x0q2m7z1\"']", "acme_TOOSHORT\"']")
-        .replace("acme_short", "acme_abcdefgh1234");
+        .replace("acme_short", "acme_q7zk2mx9vr4t");
     fs::write(dir.path().join("failing.toml"), failing).unwrap();
     let o = kw(dir.path(), &["rules", "check", "failing.toml"]);
     assert_code(&o, 1);

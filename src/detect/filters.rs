@@ -448,7 +448,7 @@ mod tests {
         for real in [
             "q8Zt1mW3xPv7Rk2L",
             "ghp_Zq8RtY2uVw3XyA4bC5dE6fG7hJ8kL90000",
-            "xoxb-4829103756-7715320948-Zq8RtY2uVw3XyA4bC5dE6fG7",
+            "xoxb-4829103756-7715320948-Zq8RtY2uVw3XyA4bC5dE6fG7", // keyward:allow (fake)
             "sl.u.AAAAAAAAAAA9kQ2mZ7xR4pLvN1cT8bWqYs3HdJ6fK0gUeO5iA2rX",
         ] {
             assert!(

@@ -156,6 +156,12 @@ impl Detector {
 
     /// Builds a detector from checked rules. Rule ids must be unique.
     pub fn new(rules: Vec<Rule>) -> Result<Detector, DetectError> {
+        Detector::with_disabled(rules, &[])
+    }
+
+    /// Like [`Detector::new`], but rules a user disabled still claim their token prefixes: with
+    /// `github-pat-classic` off, a `ghp_` value is silenced, not re-reported by a generic rule.
+    pub fn with_disabled(rules: Vec<Rule>, disabled: &[RuleSpec]) -> Result<Detector, DetectError> {
         let filters = builtin_filters()?;
         let mut by_id = HashMap::with_capacity(rules.len());
         let mut patterns: Vec<Vec<u8>> = Vec::new();
@@ -188,7 +194,10 @@ impl Detector {
         let provider_prefixes = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .start_kind(aho_corasick::StartKind::Anchored)
-            .build(provider_prefix_keywords(&rules, &filters.provider_prefixes))
+            .build(provider_prefix_keywords(
+                rules.iter().map(|r| &r.spec).chain(disabled),
+                &filters.provider_prefixes,
+            ))
             .expect("prefix automaton builds from plain literals");
         Ok(Detector {
             rules,
@@ -224,11 +233,13 @@ impl Detector {
 
 /// Keywords of non-generic rules that look like token prefixes: four or more characters, or
 /// ending in a separator (`sg.`, `r8_`). Short words would make ordinary passwords look prefixed.
-fn provider_prefix_keywords(rules: &[Rule], extra: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = rules
-        .iter()
-        .filter(|r| r.spec.category != Category::Generic)
-        .flat_map(|r| r.spec.keywords.iter())
+fn provider_prefix_keywords<'a>(
+    specs: impl Iterator<Item = &'a RuleSpec>,
+    extra: &'a [String],
+) -> Vec<String> {
+    let mut out: Vec<String> = specs
+        .filter(|s| s.category != Category::Generic)
+        .flat_map(|s| s.keywords.iter())
         .filter(|k| k.len() >= 4 || k.ends_with(['_', '-', '.']))
         .filter(|k| k.len() >= 3)
         .chain(extra)
