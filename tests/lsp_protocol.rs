@@ -456,3 +456,29 @@ fn mark_false_positive_and_add_to_baseline() {
     );
     c.shutdown();
 }
+
+#[test]
+fn fixes_are_offered_when_the_client_drops_diagnostic_data() {
+    let repo = common::git_repo();
+    let (mut c, _) = start(repo.path(), json!({}), json!({}));
+    let uri = file_uri(&repo.path().join("app.py"));
+    c.open(&uri, "python", &format!("TOKEN = \"{}\"\n", github_pat(21)));
+    let p = c.wait_diagnostics(&uri, WAIT, has_findings(1));
+    // Some clients do not echo `data` back: the server matches rule id and range instead.
+    let mut d = diags(&p)[0].clone();
+    d.as_object_mut().unwrap().remove("data");
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d.clone()]}}),
+    );
+    let list = r.as_array().cloned().unwrap_or_default();
+    action(&list, "Move to environment variable");
+    // A diagnostic at another range does not borrow this finding's fixes.
+    d["range"] = json!({"start": pos(0, 0), "end": pos(0, 5)});
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    assert!(r.as_array().is_none_or(|a| a.is_empty()), "{r}");
+    c.shutdown();
+}

@@ -155,11 +155,14 @@ async fn scan_snapshot(
 }
 
 pub async fn code_actions(inner: &Inner, params: CodeActionParams) -> Option<CodeActionResponse> {
-    let wanted: Vec<(Diagnostic, String)> = params
+    // Our diagnostics carry the finding's fingerprint in `data`; a client that does not echo
+    // `data` back still gets fixes, matched by rule id and range.
+    let wanted: Vec<(Diagnostic, Option<String>)> = params
         .context
         .diagnostics
         .iter()
-        .filter_map(|d| diagnostic_data(d).map(|data| (d.clone(), data.fingerprint)))
+        .filter(|d| d.source.as_deref() == Some("keyward"))
+        .map(|d| (d.clone(), diagnostic_data(d).map(|data| data.fingerprint)))
         .collect();
     if wanted.is_empty() {
         return None;
@@ -167,11 +170,21 @@ pub async fn code_actions(inner: &Inner, params: CodeActionParams) -> Option<Cod
     let (snap, scanner, findings) = scan_snapshot(inner, &params.text_document.uri).await.ok()?;
     let lang = Language::detect(Some(&snap.language_id), snap.path.as_deref(), &snap.text);
     let vault = vault_target(&snap.settings, scanner.settings());
+    let lines = Lines::new(&snap.text);
     let mut out = Vec::new();
     for (diag, fp) in wanted {
-        let Some(f) = findings.iter().find(|f| f.fingerprint() == fp) else {
+        let found = match &fp {
+            Some(fp) => findings.iter().find(|f| &f.fingerprint() == fp),
+            None => findings.iter().find(|f| {
+                let code_matches =
+                    matches!(&diag.code, Some(NumberOrString::String(c)) if c == f.rule_id());
+                code_matches && lines.range(&snap.text, f.span.clone(), snap.encoding) == diag.range
+            }),
+        };
+        let Some(f) = found else {
             continue;
         };
+        let fp = f.fingerprint();
         let lit = literal::locate(&snap.text, f.span.clone());
         let name = suggested_name(f, lit.as_ref());
         let args = serde_json::to_value(CommandArgs {

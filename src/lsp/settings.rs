@@ -63,10 +63,12 @@ impl ServerSettings {
             Some(inner) => inner,
             None => value,
         };
-        if v.is_null() {
+        if v.is_null() || v.as_array().is_some_and(|a| a.is_empty()) {
             return Ok(ServerSettings::default());
         }
-        serde_json::from_value(v.clone()).map_err(|e| format!("keyward settings: {e}"))
+        let mut v = v.clone();
+        drop_empty_arrays(&mut v);
+        serde_json::from_value(v).map_err(|e| format!("keyward settings: {e}"))
     }
 
     pub fn debounce(&self) -> Duration {
@@ -74,9 +76,27 @@ impl ServerSettings {
     }
 }
 
+/// Lua clients (Neovim) serialise an empty table as `[]`; no setting is a list, so an empty
+/// array means "nothing set here" and is dropped before typed parsing.
+fn drop_empty_arrays(v: &mut serde_json::Value) {
+    if let Some(map) = v.as_object_mut() {
+        map.retain(|_, x| !x.as_array().is_some_and(|a| a.is_empty()));
+        map.values_mut().for_each(drop_empty_arrays);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn empty_lua_tables_mean_unset() {
+        let s = ServerSettings::from_json(&serde_json::json!({"vault": [], "envFile": "x.env"}))
+            .unwrap();
+        assert_eq!(s.env_file, "x.env");
+        assert!(s.vault.address.is_none());
+        assert!(ServerSettings::from_json(&serde_json::json!([])).is_ok());
+    }
 
     #[test]
     fn wrapped_partial_and_wrong_settings() {
