@@ -5,8 +5,9 @@
 //! what every front-end calls: `keyward scan`, the pre-commit hook and the language server.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod detect;
 pub mod config;
+pub mod detect;
+pub mod history;
 pub mod scanner;
 pub mod suppress;
 

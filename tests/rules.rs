@@ -8,11 +8,20 @@ fn every_rule_example_behaves() {
     let mut failures = Vec::new();
     for rule in detector.rules() {
         for f in check_examples(&detector, rule) {
-            let kind = if f.positive { "example" } else { "negative_example" };
+            let kind = if f.positive {
+                "example"
+            } else {
+                "negative_example"
+            };
             failures.push(format!("{} {kind}[{}]: {}", f.rule, f.index, f.problem));
         }
     }
-    assert!(failures.is_empty(), "{} failing examples:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing examples:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -171,9 +171,8 @@ impl Settings {
             };
             let f = &layer.file;
             let is_policy = layer.kind == LayerKind::Policy;
-            let weakening = |what: String| {
-                format!("{origin}: ignored `{what}`: the org policy locks it")
-            };
+            let weakening =
+                |what: String| format!("{origin}: ignored `{what}`: the org policy locks it");
             if is_policy {
                 s.locked_rules.extend(f.policy.locked_rules.iter().cloned());
                 lock_block_at |= f.policy.lock_block_at;
@@ -181,7 +180,8 @@ impl Settings {
             }
             if let Some(b) = f.scan.block_at {
                 if lock_block_at && !is_policy && b > s.block_at {
-                    s.warnings.push(weakening(format!("scan.block_at = \"{b}\"")));
+                    s.warnings
+                        .push(weakening(format!("scan.block_at = \"{b}\"")));
                 } else {
                     s.block_at = b;
                     s.sources.insert("scan.block_at".into(), origin.clone());
@@ -193,43 +193,52 @@ impl Settings {
             }
             if let Some(m) = f.scan.max_file_size {
                 s.max_file_size = m;
-                s.sources.insert("scan.max_file_size".into(), origin.clone());
+                s.sources
+                    .insert("scan.max_file_size".into(), origin.clone());
             }
             for id in &f.rules.disable {
                 if !is_policy && s.is_locked(id) {
-                    s.warnings.push(weakening(format!("rules.disable = [\"{id}\"]")));
+                    s.warnings
+                        .push(weakening(format!("rules.disable = [\"{id}\"]")));
                 } else {
                     s.disabled_rules.insert(id.clone());
-                    s.sources.insert(format!("rules.disable.{id}"), origin.clone());
+                    s.sources
+                        .insert(format!("rules.disable.{id}"), origin.clone());
                 }
             }
-            let origin_name = layer
-                .path
-                .as_ref()
-                .map_or_else(|| layer.kind.as_str().to_string(), |p| p.display().to_string());
+            let origin_name = layer.path.as_ref().map_or_else(
+                || layer.kind.as_str().to_string(),
+                |p| p.display().to_string(),
+            );
             for spec in &f.rule {
-                s.sources.insert(format!("rule.{}", spec.id), origin.clone());
+                s.sources
+                    .insert(format!("rule.{}", spec.id), origin.clone());
                 s.custom_rules.push((origin_name.clone(), spec.clone()));
             }
             for p in &f.allowlist.paths {
                 if lock_paths && !is_policy {
-                    s.warnings.push(weakening(format!("allowlist.paths = [\"{p}\"]")));
+                    s.warnings
+                        .push(weakening(format!("allowlist.paths = [\"{p}\"]")));
                 } else {
                     s.allow_paths.push(p.clone());
-                    s.sources.insert(format!("allowlist.paths.{p}"), origin.clone());
+                    s.sources
+                        .insert(format!("allowlist.paths.{p}"), origin.clone());
                 }
             }
             for id in &f.allowlist.rules {
                 if !is_policy && s.is_locked(id) {
-                    s.warnings.push(weakening(format!("allowlist.rules = [\"{id}\"]")));
+                    s.warnings
+                        .push(weakening(format!("allowlist.rules = [\"{id}\"]")));
                 } else {
                     s.allow_rules.insert(id.clone());
-                    s.sources.insert(format!("allowlist.rules.{id}"), origin.clone());
+                    s.sources
+                        .insert(format!("allowlist.rules.{id}"), origin.clone());
                 }
             }
             for v in &f.allowlist.values {
                 s.allow_values.push(v.clone());
-                s.sources.insert(format!("allowlist.values.{v}"), origin.clone());
+                s.sources
+                    .insert(format!("allowlist.values.{v}"), origin.clone());
             }
             if let Some(p) = &f.baseline.path {
                 s.baseline_path = Some(resolve(root, layer, p));
@@ -274,7 +283,11 @@ fn resolve(root: Option<&Path>, layer: &Layer, p: &str) -> PathBuf {
     if p.is_absolute() {
         return p.to_path_buf();
     }
-    match (layer.kind, root, layer.path.as_deref().and_then(Path::parent)) {
+    match (
+        layer.kind,
+        root,
+        layer.path.as_deref().and_then(Path::parent),
+    ) {
         (LayerKind::Repo, Some(r), _) => r.join(p),
         (_, _, Some(dir)) => dir.join(p),
         _ => p.to_path_buf(),
@@ -283,7 +296,11 @@ fn resolve(root: Option<&Path>, layer: &Layer, p: &str) -> PathBuf {
 
 /// The repository root for `start`: the nearest ancestor with `.git` or `.keyward.toml`.
 pub fn discover(start: &Path) -> Option<PathBuf> {
-    let start = if start.is_file() { start.parent()? } else { start };
+    let start = if start.is_file() {
+        start.parent()?
+    } else {
+        start
+    };
     let start = start.canonicalize().ok()?;
     start
         .ancestors()

@@ -9,7 +9,6 @@ mod layers;
 
 pub use file::{ConfigFile, PolicySection};
 pub use layers::{
-    discover, load_layers, user_config_path, ConfigError, Layer, LayerKind, Origin, Settings, SourcesOf,
-    DEFAULT_BASELINE, REPO_CONFIG, SYSTEM_POLICY,
+    discover, load_layers, user_config_path, ConfigError, Layer, LayerKind, Origin, Settings,
+    SourcesOf, DEFAULT_BASELINE, REPO_CONFIG, SYSTEM_POLICY,
 };
-

@@ -117,7 +117,11 @@ fn run_rule(
         let Some(m) = re.captures_read_at(&mut locs, hay, pos) else {
             break;
         };
-        pos = if m.end() > m.start() { m.end() } else { m.end() + 1 };
+        pos = if m.end() > m.start() {
+            m.end()
+        } else {
+            m.end() + 1
+        };
         let Some((s, e)) = locs.get(group) else {
             continue;
         };
@@ -174,7 +178,10 @@ fn judge(
             let plain = decode_base64_any(secret)?;
             if depth < MAX_DECODE_DEPTH {
                 let inner = scan(det, Input::new(&plain), depth + 1);
-                if let Some(best) = inner.iter().max_by_key(|f| (f.rule.confidence, f.validation == Validation::Confirmed)) {
+                if let Some(best) = inner
+                    .iter()
+                    .max_by_key(|f| (f.rule.confidence, f.validation == Validation::Confirmed))
+                {
                     inner_rule = det.by_id.get(&best.rule.id).copied();
                     if best.validation == Validation::Confirmed {
                         validation = Validation::Confirmed;
@@ -221,7 +228,12 @@ fn plaintext_is_secret(det: &Detector, rule: &Rule, plain: &[u8]) -> bool {
 /// When several rules claim overlapping bytes, the most specific one wins: a validated match,
 /// then higher confidence, then a named provider over a generic rule, then the longer match.
 fn resolve_overlaps(det: &Detector, mut cands: Vec<Candidate>) -> Vec<Candidate> {
-    cands.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)));
+    cands.sort_by(|a, b| {
+        a.span
+            .start
+            .cmp(&b.span.start)
+            .then(b.span.end.cmp(&a.span.end))
+    });
     let rank = |c: &Candidate| {
         let info = &det.rules[c.inner_rule.unwrap_or(c.rule)].info;
         (
@@ -249,7 +261,10 @@ fn resolve_overlaps(det: &Detector, mut cands: Vec<Candidate>) -> Vec<Candidate>
 }
 
 fn to_findings(det: &Detector, bytes: &[u8], cands: Vec<Candidate>) -> Vec<Finding> {
-    let mut offsets: Vec<usize> = cands.iter().flat_map(|c| [c.span.start, c.span.end]).collect();
+    let mut offsets: Vec<usize> = cands
+        .iter()
+        .flat_map(|c| [c.span.start, c.span.end])
+        .collect();
     offsets.sort_unstable();
     offsets.dedup();
     let positions = positions_of(bytes, &offsets);

@@ -53,7 +53,11 @@ impl Filters {
         Ok(Filters {
             placeholders,
             references,
-            known_examples: f.known_examples.into_iter().map(String::into_bytes).collect(),
+            known_examples: f
+                .known_examples
+                .into_iter()
+                .map(String::into_bytes)
+                .collect(),
             lockfiles: f.lockfiles,
         })
     }
@@ -177,7 +181,10 @@ pub fn looks_random(secret: &[u8]) -> bool {
             _ => other += 1,
         }
     }
-    let classes = [lower, upper, digit, other].iter().filter(|&&c| c > 0).count();
+    let classes = [lower, upper, digit, other]
+        .iter()
+        .filter(|&&c| c > 0)
+        .count();
     if classes < 2 {
         return false;
     }
@@ -189,7 +196,12 @@ pub fn looks_random(secret: &[u8]) -> bool {
         return false;
     }
     // Identifiers (`myDatabasePassword`, `DB_PASSWORD_FIELD`) have no digits and long runs of letters.
-    if digit == 0 && (other == 0 || secret.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'-' || *b == b'.')) {
+    if digit == 0
+        && (other == 0
+            || secret
+                .iter()
+                .all(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'-' || *b == b'.'))
+    {
         return false;
     }
     // Mostly digits (a port, a date, a phone number) with a separator.
@@ -223,10 +235,16 @@ mod tests {
             "1234567890",
             "abcdefghijkl",
         ] {
-            assert!(f.is_placeholder(p.as_bytes()), "{p} should be a placeholder");
+            assert!(
+                f.is_placeholder(p.as_bytes()),
+                "{p} should be a placeholder"
+            );
         }
         for real in ["q8Zt1mW3xPv7Rk2L", "ghp_Zq8RtY2uVw3XyA4bC5dE6fG7hJ8kL90000"] {
-            assert!(!f.is_placeholder(real.as_bytes()), "{real} is not a placeholder");
+            assert!(
+                !f.is_placeholder(real.as_bytes()),
+                "{real} is not a placeholder"
+            );
         }
     }
 

@@ -133,7 +133,10 @@ mod tests {
         assert_eq!(r, "ghp_AbC1…[redacted]");
         assert!(!r.contains("defgh"));
         assert_eq!(redact(""), "…[redacted]");
-        assert_eq!(redact("-----BEGIN RSA PRIVATE KEY-----\nMIIE"), "-----BEG…[redacted]");
+        assert_eq!(
+            redact("-----BEGIN RSA PRIVATE KEY-----\nMIIE"),
+            "-----BEG…[redacted]"
+        );
     }
 
     #[test]

@@ -176,7 +176,13 @@ pub struct RuleInfo {
 }
 
 /// Standard filters a rule may opt out of by name.
-pub const FILTER_NAMES: [&str; 5] = ["placeholder", "reference", "known_example", "hash", "lockfile"];
+pub const FILTER_NAMES: [&str; 5] = [
+    "placeholder",
+    "reference",
+    "known_example",
+    "hash",
+    "lockfile",
+];
 
 /// Decoders a rule may name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

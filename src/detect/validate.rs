@@ -187,7 +187,9 @@ fn pypi_macaroon(token: &[u8]) -> bool {
 /// Four-character AWS prefix and sixteen base32 characters.
 fn aws_key_id(id: &[u8]) -> bool {
     id.len() == 20
-        && id[..4].iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && id[..4]
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
         && id[4..]
             .iter()
             .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(b))

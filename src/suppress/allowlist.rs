@@ -34,7 +34,10 @@ impl Allowlist {
             } else {
                 format!("**/{g}")
             };
-            for p in [pattern.clone(), format!("{}/**", pattern.trim_end_matches('/'))] {
+            for p in [
+                pattern.clone(),
+                format!("{}/**", pattern.trim_end_matches('/')),
+            ] {
                 b.add(Glob::new(&p).map_err(|e| AllowlistError::Glob {
                     glob: g.clone(),
                     message: e.kind().to_string(),

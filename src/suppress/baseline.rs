@@ -115,8 +115,13 @@ impl Baseline {
     }
 
     /// Entries whose fingerprint is not among `seen`: the credential is gone, the entry is stale.
-    pub fn stale<'a>(&'a self, seen: &'a std::collections::HashSet<String>) -> impl Iterator<Item = &'a BaselineEntry> {
-        self.entries.values().filter(move |e| !seen.contains(&e.fingerprint))
+    pub fn stale<'a>(
+        &'a self,
+        seen: &'a std::collections::HashSet<String>,
+    ) -> impl Iterator<Item = &'a BaselineEntry> {
+        self.entries
+            .values()
+            .filter(move |e| !seen.contains(&e.fingerprint))
     }
 
     /// Sorted, timestamp-free TOML.

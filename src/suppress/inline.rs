@@ -14,14 +14,20 @@ pub const SAME_LINE: [&str; 6] = [
 ];
 
 /// Markers that suppress a finding on the following line.
-pub const NEXT_LINE: [&str; 2] = ["keyward:allow-next-line", "pragma: allowlist nextline secret"];
+pub const NEXT_LINE: [&str; 2] = [
+    "keyward:allow-next-line",
+    "pragma: allowlist nextline secret",
+];
 
 /// The marker that suppresses `finding` in `bytes`, if any. A marker counts on any line the
 /// secret spans (a PEM block can carry it on its BEGIN line), and a next-line marker on the line
 /// just before the secret starts.
 pub fn marker_for(bytes: &[u8], finding: &Finding) -> Option<&'static str> {
     let first = line_bounds(bytes, finding.span.start);
-    let last = line_bounds(bytes, finding.span.end.saturating_sub(1).max(finding.span.start));
+    let last = line_bounds(
+        bytes,
+        finding.span.end.saturating_sub(1).max(finding.span.start),
+    );
     let spanned = &bytes[first.0..last.1.max(first.1)];
     for line in spanned.split(|&b| b == b'\n') {
         if let Some(m) = SAME_LINE
@@ -46,10 +52,9 @@ fn is_next_line_marker(line: &[u8], same: &str) -> bool {
     NEXT_LINE
         .iter()
         .any(|n| n.starts_with(same) && contains(line, n.as_bytes()))
-        && !line
-            .windows(same.len())
-            .enumerate()
-            .any(|(i, w)| w == same.as_bytes() && !line[i..].starts_with(b"keyward:allow-next-line"))
+        && !line.windows(same.len()).enumerate().any(|(i, w)| {
+            w == same.as_bytes() && !line[i..].starts_with(b"keyward:allow-next-line")
+        })
 }
 
 fn line_bounds(bytes: &[u8], at: usize) -> (usize, usize) {

@@ -31,7 +31,9 @@ pub fn isolate(c: &mut Command) {
 /// scripts/test.sh, so in CI) a missing tool fails the test; otherwise the test is skipped
 /// with a message, so `cargo test` still works on a bare machine.
 pub fn require_tool(name: &str) -> Option<PathBuf> {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin").join(name);
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".venv/bin")
+        .join(name);
     if venv.is_file() {
         return Some(venv);
     }
@@ -52,7 +54,8 @@ pub fn require_tool(name: &str) -> Option<PathBuf> {
 
 /// Runs a command, returning its output; panics with its stderr if it could not start.
 pub fn run(c: &mut Command) -> Output {
-    c.output().unwrap_or_else(|e| panic!("cannot run {c:?}: {e}"))
+    c.output()
+        .unwrap_or_else(|e| panic!("cannot run {c:?}: {e}"))
 }
 
 pub fn stdout(o: &Output) -> String {
