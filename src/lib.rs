@@ -8,6 +8,7 @@
 pub mod config;
 pub mod detect;
 pub mod history;
+pub mod inventory;
 pub mod scanner;
 pub mod suppress;
 

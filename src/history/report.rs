@@ -141,3 +141,8 @@ pub fn summary_line(scan: &HistoryScan) -> String {
     }
     line
 }
+
+/// Seconds since the epoch as RFC 3339 in UTC (`2024-03-01T12:00:00Z`).
+pub fn rfc3339(seconds: i64) -> String {
+    super::commits::format_time(seconds)
+}
