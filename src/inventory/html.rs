@@ -39,26 +39,33 @@ h2 { font-size: 16px; margin: 28px 0 10px; }
 .card .n { font-size: 28px; font-weight: 700; }
 .card .l { color: var(--muted); }
 .card.alert .n { color: var(--live); }
-.grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+.grid2 { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; margin-top: 16px; }
 .panel { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: break-word; }
+th { white-space: nowrap; }
+.p, .locs code { overflow-wrap: anywhere; white-space: normal; }
 th { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.more { color: var(--muted); font-size: 12px; margin: 6px 0 0; }
 .bar { background: var(--bar); height: 10px; border-radius: 5px; min-width: 2px; }
 .barcell { width: 50%; }
 .full { background: #fff; border: 1px solid var(--line); border-radius: 8px; overflow-x: auto; }
 .full td { font-size: 13px; }
-code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; background: #eef1f6; padding: 1px 4px; border-radius: 4px; }
-.pill { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 600; }
+code { white-space: nowrap; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; background: #eef1f6; padding: 1px 4px; border-radius: 4px; }
+.pill { white-space: nowrap; display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 600; }
 .pill.live { background: #fee4e2; color: var(--live); }
 .pill.gone { background: #e7f6ec; color: var(--ok); }
 .pill.noowner { background: #fef0c7; color: var(--warn); }
-.locs { margin: 0; padding-left: 16px; }
+.locs { margin: 0; padding-left: 16px; min-width: 260px; }
+td.rem { min-width: 220px; }
 .empty { color: var(--muted); }
 footer { color: var(--muted); margin-top: 24px; font-size: 12px; }
-@media (max-width: 800px) { .cards { grid-template-columns: repeat(2, 1fr); } .grid2 { grid-template-columns: 1fr; } }
+@media (max-width: 800px) { .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); } .grid2 { grid-template-columns: minmax(0, 1fr); } }
 "#;
+
+/// The summary lists at most this many unowned secrets; the full table has them all.
+const UNOWNED_SHOWN: usize = 8;
 
 pub fn write_html(inv: &Inventory, out: &mut impl Write) -> io::Result<()> {
     let s = inv.summary();
@@ -169,7 +176,7 @@ pub fn write_html(inv: &Inventory, out: &mut impl Write) -> io::Result<()> {
             .unwrap_or_default();
         writeln!(
             out,
-            "<tr><td><code>{}</code><br>{}</td><td>{}</td><td class=\"num\">{} d</td><td>{}</td></tr>",
+            "<tr><td><code>{}</code><br>{}</td><td class=\"p\">{}</td><td class=\"num\">{} d</td><td>{}</td></tr>",
             e(&c.secret),
             e(&c.provider),
             e(&where_),
@@ -182,10 +189,10 @@ pub fn write_html(inv: &Inventory, out: &mut impl Write) -> io::Result<()> {
     if unowned.is_empty() {
         writeln!(out, "<tr><td colspan=\"3\" class=\"empty\">Every credential has a CODEOWNERS owner.</td></tr>")?;
     }
-    for c in &unowned {
+    for c in unowned.iter().take(UNOWNED_SHOWN) {
         writeln!(
             out,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            "<tr><td><code>{}</code></td><td class=\"p\">{}</td><td>{}</td></tr>",
             e(&c.secret),
             e(&c.locations
                 .first()
@@ -194,7 +201,15 @@ pub fn write_html(inv: &Inventory, out: &mut impl Write) -> io::Result<()> {
             e(&c.owner.display())
         )?;
     }
-    writeln!(out, "</tbody></table></section>\n</div>")?;
+    writeln!(out, "</tbody></table>")?;
+    if unowned.len() > UNOWNED_SHOWN {
+        writeln!(
+            out,
+            "<p class=\"more\">and {} more: see the full table below.</p>",
+            unowned.len() - UNOWNED_SHOWN
+        )?;
+    }
+    writeln!(out, "</section>\n</div>")?;
 
     writeln!(out, "<h2>All credentials</h2>\n<div class=\"full\"><table id=\"credentials\"><thead><tr><th>Secret</th><th>Provider</th><th>Category</th><th>Confidence</th><th>Status</th><th>First seen</th><th>Last seen</th><th>Age</th><th>Owner</th><th>Locations</th><th>Remediation</th></tr></thead><tbody>")?;
     if inv.credentials.is_empty() {
@@ -271,7 +286,7 @@ fn full_row(out: &mut impl Write, c: &Credential) -> io::Result<()> {
         .unwrap_or_default();
     writeln!(
         out,
-        "<tr class=\"credential\" data-fingerprint=\"{}\"><td><code>{}</code></td><td>{}</td><td>{}</td><td>{} ({})</td><td>{status}</td><td>{} <code>{}</code><br>{}</td><td>{} <code>{}</code></td><td class=\"num\">{} d</td><td>{owner}</td><td><ul class=\"locs\">{locs}</ul></td><td>{}{reference}</td></tr>",
+        "<tr class=\"credential\" data-fingerprint=\"{}\"><td><code>{}</code></td><td>{}</td><td>{}</td><td>{} ({})</td><td>{status}</td><td>{} <code>{}</code><br>{}</td><td>{} <code>{}</code></td><td class=\"num\">{} d</td><td>{owner}</td><td><ul class=\"locs\">{locs}</ul></td><td class=\"rem\">{}{reference}</td></tr>",
         e(&c.fingerprint),
         e(&c.secret),
         e(&c.provider),
