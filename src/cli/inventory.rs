@@ -50,29 +50,14 @@ pub fn run(args: InventoryArgs) -> anyhow::Result<ExitCode> {
         .map(PathBuf::from)
         .unwrap_or_else(|| args.repo.clone());
     let scanner = Scanner::discover(&root)?;
-    let bar = progress_bar();
+    let (bar, progress) = history_progress();
     let opts = HistoryOptions {
         missing_blobs: if args.require_all_blobs {
             MissingBlobs::Refuse
         } else {
             MissingBlobs::Skip
         },
-        progress: bar.clone().map(|b| {
-            Arc::new(move |p: Progress| match p {
-                Progress::Commits { total } => {
-                    b.set_message("reading trees");
-                    b.set_length(total as u64);
-                }
-                Progress::Trees { done, .. } => b.set_position(done as u64),
-                Progress::Blobs { done, total } => {
-                    if b.length() != Some(total as u64) {
-                        b.set_message("scanning blobs");
-                        b.set_length(total as u64);
-                    }
-                    b.set_position(done as u64);
-                }
-            }) as Arc<history::ProgressFn>
-        }),
+        progress,
         ..HistoryOptions::default()
     };
     let scan = history::scan(&repo, &scanner, &opts);
@@ -125,10 +110,15 @@ pub fn run(args: InventoryArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// A progress bar on a terminal only: pipes and CI logs get no control characters.
-fn progress_bar() -> Option<indicatif::ProgressBar> {
+/// A progress bar for a history scan, on a terminal only (pipes and CI logs get no control
+/// characters), and the callback that drives it. `keyward scan --history` uses it too. Call
+/// `finish_and_clear` on the bar when the scan returns.
+pub(super) fn history_progress() -> (
+    Option<indicatif::ProgressBar>,
+    Option<Arc<history::ProgressFn>>,
+) {
     if !std::io::stderr().is_terminal() {
-        return None;
+        return (None, None);
     }
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
@@ -136,7 +126,22 @@ fn progress_bar() -> Option<indicatif::ProgressBar> {
             .expect("static template")
             .progress_chars("=> "),
     );
-    Some(bar)
+    let b = bar.clone();
+    let callback = Arc::new(move |p: Progress| match p {
+        Progress::Commits { total } => {
+            b.set_message("reading trees");
+            b.set_length(total as u64);
+        }
+        Progress::Trees { done, .. } => b.set_position(done as u64),
+        Progress::Blobs { done, total } => {
+            if b.length() != Some(total as u64) {
+                b.set_message("scanning blobs");
+                b.set_length(total as u64);
+            }
+            b.set_position(done as u64);
+        }
+    }) as Arc<history::ProgressFn>;
+    (Some(bar), Some(callback))
 }
 
 fn parse_date(s: &str) -> anyhow::Result<i64> {

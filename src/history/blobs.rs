@@ -48,6 +48,10 @@ pub(crate) struct Counts {
     pub missing: Vec<ObjectId>,
 }
 
+/// What makes the scanner treat two paths differently: the path-specific rules that apply, the
+/// file name (the lockfile filter looks at it) and the path allowlist verdict.
+type ClassKey = (Vec<usize>, Vec<u8>, Option<String>);
+
 struct Job {
     blob: u32,
     classes: Vec<(PathBuf, Vec<Occurrence>)>,
@@ -63,7 +67,7 @@ fn jobs(scanner: &Scanner, en: &Enumeration) -> Vec<Job> {
         .filter_map(|(i, r)| r.path_glob.as_ref().map(|g| (i, g)))
         .collect();
     let mut class_of_path: HashMap<u32, u32> = HashMap::new();
-    let mut class_ids: HashMap<(Vec<usize>, Vec<u8>, Option<String>), u32> = HashMap::new();
+    let mut class_ids: HashMap<ClassKey, u32> = HashMap::new();
     let mut class_of = |path_i: u32| -> u32 {
         *class_of_path.entry(path_i).or_insert_with(|| {
             let path = en.paths.path(path_i);
@@ -124,7 +128,8 @@ pub(crate) fn scan_all(
     std::thread::scope(|s| {
         for _ in 0..threads.max(1) {
             s.spawn(|| {
-                let repo = shared.to_thread_local();
+                let mut repo = shared.to_thread_local();
+                super::set_pack_cache(&mut repo);
                 let mut buf = Vec::new();
                 let mut out = Vec::new();
                 let mut counts = Counts::default();

@@ -119,21 +119,32 @@ pub(crate) fn enumerate(
     let mut rhs_buf = Vec::new();
     let kind = repo.object_hash();
     let mut commit_buf = Vec::new();
-    let mut tree_of = |id: &ObjectId, buf: &mut Vec<u8>| -> Result<(), HistoryError> {
-        let tree = repo
-            .objects
-            .find_commit(id, &mut commit_buf)
-            .map_err(|e| HistoryError::git(format!("reading commit {id}"), e))?
-            .tree();
-        read_tree(repo, &tree, buf)
-    };
+    let tree_ids: HashMap<ObjectId, ObjectId> = nodes.iter().map(|n| (n.id, n.tree)).collect();
+    // The previous commit's root tree, still decoded in `prev_buf`: in a mostly linear history it
+    // is the next commit's parent tree, so each root tree is read once instead of twice.
+    let mut prev_buf = Vec::new();
+    let mut prev_tree: Option<ObjectId> = None;
 
     for (ci, node) in nodes.iter().enumerate() {
-        read_tree(repo, &node.tree, &mut rhs_buf)?;
         match node.parents.first() {
-            Some(p) => tree_of(p, &mut lhs_buf)?,
+            Some(p) => {
+                let parent_tree = match tree_ids.get(p) {
+                    Some(t) => *t,
+                    None => repo
+                        .objects
+                        .find_commit(p, &mut commit_buf)
+                        .map_err(|e| HistoryError::git(format!("reading commit {p}"), e))?
+                        .tree(),
+                };
+                if prev_tree == Some(parent_tree) {
+                    std::mem::swap(&mut lhs_buf, &mut prev_buf);
+                } else {
+                    read_tree(repo, &parent_tree, &mut lhs_buf)?;
+                }
+            }
             None => lhs_buf.clear(),
         }
+        read_tree(repo, &node.tree, &mut rhs_buf)?;
         let mut rec = Recorder::default();
         gix::diff::tree(
             TreeRefIter::from_bytes(&lhs_buf, kind),
@@ -183,10 +194,7 @@ pub(crate) fn enumerate(
             }
             let path_i = out.paths.intern(path);
             let old_i = old.and_then(|id| out.blob_of(&id));
-            let new_i = match new {
-                Some(id) => Some(out.blob(id)),
-                None => None,
-            };
+            let new_i = new.map(|id| out.blob(id));
             if let Some(b) = new_i {
                 if !out.seen.contains(&(path_i, b))
                     && !in_other_parent(
@@ -212,6 +220,9 @@ pub(crate) fn enumerate(
             }
         }
         out.changes.push(changes);
+        prev_buf.clear();
+        prev_buf.extend_from_slice(&rhs_buf);
+        prev_tree = Some(node.tree);
         on_commit(ci + 1);
     }
     Ok(out)
