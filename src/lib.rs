@@ -8,7 +8,9 @@
 pub mod config;
 pub mod detect;
 pub mod fix;
+pub mod history;
 pub mod hook;
+pub mod inventory;
 pub mod lsp;
 pub mod report;
 pub mod scanner;

@@ -1,10 +1,153 @@
-//! `keyward inventory`.
+//! `keyward inventory`: every credential in a repository's history, one row each, with owner,
+//! age and remediation, as text, JSON, CSV, Markdown or a self-contained HTML report.
 
-use std::process::ExitCode;
+use std::{
+    io::{BufWriter, IsTerminal, Write},
+    path::PathBuf,
+    process::ExitCode,
+    sync::Arc,
+};
+
+use anyhow::Context;
+use keyward::{
+    history::{self, HistoryOptions, MissingBlobs, Progress},
+    inventory::{render::Format, CodeOwners, Inventory, Scope},
+    Scanner,
+};
+
+use super::{EXIT_CLEAN, EXIT_FINDINGS};
 
 #[derive(Debug, clap::Args)]
-pub struct InventoryArgs {}
+pub struct InventoryArgs {
+    /// Repository to inventory (any directory inside it).
+    #[arg(default_value = ".")]
+    pub repo: PathBuf,
+    /// Also list credentials no longer in HEAD: deleted ones and ones only on other refs.
+    #[arg(long)]
+    pub history: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Compute ages as of DATE (`2024-06-30` or RFC 3339) instead of now, for reproducible reports.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Fail instead of skipping blobs a partial clone has not fetched.
+    #[arg(long)]
+    pub require_all_blobs: bool,
+}
 
-pub fn run(_args: InventoryArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`keyward inventory` is not built yet")
+pub fn run(args: InventoryArgs) -> anyhow::Result<ExitCode> {
+    let as_of = match &args.as_of {
+        Some(s) => parse_date(s)
+            .with_context(|| format!("--as-of `{s}`: expected YYYY-MM-DD or RFC 3339"))?,
+        None => jiff::Timestamp::now().as_second(),
+    };
+    let repo = history::open(&args.repo)?;
+    let root = repo
+        .workdir()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| args.repo.clone());
+    let scanner = Scanner::discover(&root)?;
+    let (bar, progress) = history_progress();
+    let opts = HistoryOptions {
+        missing_blobs: if args.require_all_blobs {
+            MissingBlobs::Refuse
+        } else {
+            MissingBlobs::Skip
+        },
+        progress,
+        ..HistoryOptions::default()
+    };
+    let scan = history::scan(&repo, &scanner, &opts);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let scan = scan?;
+    let codeowners = CodeOwners::from_head(&repo);
+    if let Some(co) = &codeowners {
+        for (line, text) in &co.invalid {
+            eprintln!(
+                "keyward: warning: {}:{line}: ignoring `{text}` (not a valid CODEOWNERS line)",
+                co.file
+            );
+        }
+    }
+    let scope = if args.history {
+        Scope::History
+    } else {
+        Scope::Head
+    };
+    let inv = Inventory::build(
+        &scan,
+        codeowners.as_ref(),
+        scope,
+        args.repo.display().to_string(),
+        as_of,
+    );
+
+    match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let mut w = BufWriter::new(file);
+            keyward::inventory::render::write(&inv, args.format, &mut w)
+                .and_then(|()| w.flush())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = BufWriter::new(stdout.lock());
+            keyward::inventory::render::write(&inv, args.format, &mut w)
+                .and_then(|()| w.flush())?;
+        }
+    }
+    Ok(if inv.credentials.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+/// A progress bar for a history scan, on a terminal only (pipes and CI logs get no control
+/// characters), and the callback that drives it. `keyward scan --history` uses it too. Call
+/// `finish_and_clear` on the bar when the scan returns.
+pub(super) fn history_progress() -> (
+    Option<indicatif::ProgressBar>,
+    Option<Arc<history::ProgressFn>>,
+) {
+    if !std::io::stderr().is_terminal() {
+        return (None, None);
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:>14} [{bar:30}] {pos}/{len} ({elapsed})")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    let b = bar.clone();
+    let callback = Arc::new(move |p: Progress| match p {
+        Progress::Commits { total } => {
+            b.set_message("reading trees");
+            b.set_length(total as u64);
+        }
+        Progress::Trees { done, .. } => b.set_position(done as u64),
+        Progress::Blobs { done, total } => {
+            if b.length() != Some(total as u64) {
+                b.set_message("scanning blobs");
+                b.set_length(total as u64);
+            }
+            b.set_position(done as u64);
+        }
+    }) as Arc<history::ProgressFn>;
+    (Some(bar), Some(callback))
+}
+
+fn parse_date(s: &str) -> anyhow::Result<i64> {
+    if let Ok(ts) = s.parse::<jiff::Timestamp>() {
+        return Ok(ts.as_second());
+    }
+    let d: jiff::civil::Date = s.parse()?;
+    Ok(d.to_zoned(jiff::tz::TimeZone::UTC)?.timestamp().as_second())
 }
