@@ -106,6 +106,13 @@ pub struct ScanArgs {
     /// Also list suppressed findings, with the reason.
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Scan git history instead of files: every blob reachable from any ref once, or with
+    /// `--history=REV-RANGE` (e.g. `--history=origin/main..HEAD`) only what those commits introduced.
+    #[arg(long, value_name = "REV-RANGE", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    pub history: Option<String>,
+    /// With --history: fail when a partial clone lacks blobs instead of skipping and counting them.
+    #[arg(long, requires = "history")]
+    pub require_all_blobs: bool,
 }
 
 /// The resolved inputs of a scan.
@@ -410,6 +417,9 @@ fn use_color(format: Format, output: &Option<PathBuf>) -> bool {
 }
 
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    if let Some(range) = &args.history {
+        return run_history(&args, range);
+    }
     let started = Instant::now();
     let targets = resolve_targets(&args.target)?;
     let mut settings = load_settings(&targets, &args.target)?;
@@ -461,4 +471,113 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     } else {
         EXIT_CLEAN
     })
+}
+
+/// `keyward scan --history[=RANGE]`: the same rules, suppressions and formats over git history.
+fn run_history(args: &ScanArgs, range: &str) -> anyhow::Result<ExitCode> {
+    use keyward::history::{self, HistoryOptions, MissingBlobs, Revisions};
+
+    if args.target.paths.len() > 1 || args.target.paths.iter().any(|p| p.as_os_str() == "-") {
+        anyhow::bail!("--history takes at most one PATH, the repository (not `-`)");
+    }
+    let start = args
+        .target
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let repo = history::open(&start)?;
+    let root = repo
+        .workdir()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| start.clone());
+    let mut settings = Settings::load_with_extra(Some(&root), &args.target.config)?;
+    if let Some(c) = args.confidence {
+        settings.report_at = c.into();
+    }
+    if args.no_baseline {
+        settings.baseline_path = None;
+    }
+    let scanner = Scanner::new(settings)?;
+    let (bar, progress) = super::inventory::history_progress();
+    let opts = HistoryOptions {
+        revisions: if range.is_empty() {
+            Revisions::All
+        } else {
+            Revisions::Spec(range.into())
+        },
+        missing_blobs: if args.require_all_blobs {
+            MissingBlobs::Refuse
+        } else {
+            MissingBlobs::Skip
+        },
+        progress,
+        ..HistoryOptions::default()
+    };
+    let scan = history::scan(&repo, &scanner, &opts);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let scan = scan?;
+    let write = |out: &mut dyn Write| -> io::Result<()> {
+        match args.format {
+            FormatArg::Text => history::report::write_text(&scan, &mut &mut *out),
+            FormatArg::Json => history::report::write_json(&scan, &mut &mut *out),
+            FormatArg::Sarif => {
+                let rep = history_report(&scan, &root);
+                let render = report::Options {
+                    show_secrets: false,
+                    color: false,
+                };
+                report::write(Format::Sarif, &rep, &render, out)
+            }
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            let file =
+                File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+            let mut out = BufWriter::new(file);
+            write(&mut out)
+                .and_then(|()| out.flush())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        None => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            match write(&mut out).and_then(|()| out.flush()) {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+                r => r.context("cannot write the report")?,
+            }
+        }
+    }
+    // Like the tree scan: any reported finding is exit 1.
+    Ok(if scan.findings.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+/// History findings as a report (SARIF): one result per finding at its introducing path, with
+/// the introducing commit as a property. Columns are the blob's byte columns: the blob is no
+/// longer in memory, and for the ASCII lines secrets sit on they equal UTF-16 columns.
+fn history_report(scan: &keyward::history::HistoryScan, root: &Path) -> Report {
+    let mut rep = Report {
+        root: Some(root.to_path_buf()),
+        ..Report::default()
+    };
+    for h in &scan.findings {
+        rep.items.push(Item {
+            path: Some(h.path().to_string_lossy().replace('\\', "/")),
+            commit: Some(h.commit().id.clone()),
+            finding: h.finding.clone(),
+            suppressed: None,
+            utf16_columns: (h.finding.start.column, h.finding.end.column),
+        });
+    }
+    rep.summary.findings = scan.findings.len() as u64;
+    rep.summary.bytes = scan.stats.bytes_scanned;
+    rep.summary.files = scan.stats.blobs_scanned as u64;
+    rep.sort();
+    rep
 }

@@ -1,0 +1,66 @@
+//! `keyward scan --history`: the real binary over a real repository with a history.
+
+mod common;
+#[path = "common/history.rs"]
+mod fixture;
+
+use common::{keyward, run, stderr, stdout};
+use fixture::story;
+
+#[test]
+fn scan_history_full_audit_and_range_in_every_format() {
+    let st = story();
+    let full =
+        run(keyward()
+            .current_dir(st.path())
+            .args(["scan", "--history", "--format", "json"]));
+    assert_eq!(full.status.code(), Some(1), "{}", stderr(&full));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&full)).expect("history JSON");
+    let text = stdout(&full);
+    // A secret deleted long ago is still found, and no secret is printed in full.
+    for label in ["pat1", "pat2", "pat3", "pat4", "pat5"] {
+        let secret = st.secret(label);
+        assert!(
+            text.contains(&secret[..8]),
+            "{label} missing from the audit"
+        );
+        assert!(!text.contains(secret), "{label} printed unredacted");
+    }
+    assert_eq!(json["version"], 1);
+
+    // A range reports only what its commits introduced: pat4 lives on a branch outside it.
+    let range = format!("--history={}..main", st.commit("c4"));
+    let r = run(keyward()
+        .current_dir(st.path())
+        .args(["scan", &range, "--format", "sarif"]));
+    assert_eq!(r.status.code(), Some(1), "{}", stderr(&r));
+    let sarif: serde_json::Value = serde_json::from_str(&stdout(&r)).expect("SARIF");
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    assert!(results.iter().all(|res| res["properties"]["commit"]
+        .as_str()
+        .is_some_and(|c| c.len() == 40)));
+    assert!(
+        !stdout(&r).contains(st.secret("pat4")) && !stdout(&r).contains(&st.secret("pat4")[..12])
+    );
+
+    // Text output names the introducing commit's author.
+    let t = run(keyward().current_dir(st.path()).args(["scan", "--history"]));
+    assert_eq!(t.status.code(), Some(1));
+    assert!(stdout(&t).contains("Alice"), "{}", stdout(&t));
+}
+
+#[test]
+fn scan_history_outside_a_repository_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(keyward()
+        .current_dir(dir.path())
+        .args(["scan", "--history"]));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not a git repository"),
+        "{}",
+        stderr(&o)
+    );
+}
