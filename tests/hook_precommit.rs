@@ -241,3 +241,32 @@ fn keyward_rust_hook_builds_from_this_repository() {
     assert!(!o.status.success(), "{text}");
     assert!(text.contains("keyward: BLOCKED: app.py:1:"), "{text}");
 }
+
+/// keyward runs as its own pre-commit hook: `pre-commit run --all-files` with this repository's
+/// `.pre-commit-config.yaml` over a clone of its committed tree passes, having scanned every
+/// tracked file (not zero bytes).
+#[test]
+fn keyward_is_its_own_pre_commit_hook() {
+    let Some(exe) = require_tool("pre-commit") else {
+        return;
+    };
+    let pc = PreCommit {
+        exe,
+        home: tempfile::tempdir().unwrap(),
+    };
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let clone = tempfile::tempdir().unwrap();
+    let o = run(common::git(src)
+        .args(["clone", "-q", "--no-hardlinks", "."])
+        .arg(clone.path()));
+    assert!(o.status.success(), "{}", output(&o));
+    let tracked = git_ok(clone.path(), &["ls-files"]).lines().count() as u64;
+    let o = pc.run(clone.path(), &["run", "--all-files"]);
+    let text = output(&o);
+    assert!(o.status.success(), "{text}");
+    assert!(text.contains("Passed"), "{text}");
+    let s = summary(&text);
+    // Every tracked file is named to the hook; binary files are counted but not read.
+    assert!(s.files + 8 >= tracked && s.bytes > 500_000, "{text}");
+    assert_eq!(s.findings, 0, "{text}");
+}
