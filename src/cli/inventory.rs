@@ -10,7 +10,7 @@ use std::{
 
 use anyhow::Context;
 use keyward::{
-    history::{self, HistoryOptions, MissingBlobs, Progress},
+    history::{self, HistoryOptions, MissingBlobs, Progress, Revisions},
     inventory::{render::Format, CodeOwners, Inventory, Scope},
     Scanner,
 };
@@ -50,21 +50,7 @@ pub fn run(args: InventoryArgs) -> anyhow::Result<ExitCode> {
         .map(PathBuf::from)
         .unwrap_or_else(|| args.repo.clone());
     let scanner = Scanner::discover(&root)?;
-    let (bar, progress) = history_progress();
-    let opts = HistoryOptions {
-        missing_blobs: if args.require_all_blobs {
-            MissingBlobs::Refuse
-        } else {
-            MissingBlobs::Skip
-        },
-        progress,
-        ..HistoryOptions::default()
-    };
-    let scan = history::scan(&repo, &scanner, &opts);
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
-    let scan = scan?;
+    let scan = scan_history(&repo, &scanner, Revisions::All, args.require_all_blobs)?;
     let codeowners = CodeOwners::from_head(&repo);
     if let Some(co) = &codeowners {
         for (line, text) in &co.invalid {
@@ -110,10 +96,35 @@ pub fn run(args: InventoryArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// Runs a history scan with a progress bar on a terminal; `keyward scan --history` uses it too.
+pub(super) fn scan_history(
+    repo: &gix::Repository,
+    scanner: &Scanner,
+    revisions: Revisions,
+    require_all_blobs: bool,
+) -> Result<history::HistoryScan, history::HistoryError> {
+    let (bar, progress) = history_progress();
+    let opts = HistoryOptions {
+        revisions,
+        missing_blobs: if require_all_blobs {
+            MissingBlobs::Refuse
+        } else {
+            MissingBlobs::Skip
+        },
+        progress,
+        ..HistoryOptions::default()
+    };
+    let scan = history::scan(repo, scanner, &opts);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    scan
+}
+
 /// A progress bar for a history scan, on a terminal only (pipes and CI logs get no control
 /// characters), and the callback that drives it. `keyward scan --history` uses it too. Call
 /// `finish_and_clear` on the bar when the scan returns.
-pub(super) fn history_progress() -> (
+fn history_progress() -> (
     Option<indicatif::ProgressBar>,
     Option<Arc<history::ProgressFn>>,
 ) {

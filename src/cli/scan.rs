@@ -475,7 +475,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
 
 /// `keyward scan --history[=RANGE]`: the same rules, suppressions and formats over git history.
 fn run_history(args: &ScanArgs, range: &str) -> anyhow::Result<ExitCode> {
-    use keyward::history::{self, HistoryOptions, MissingBlobs, Revisions};
+    use keyward::history::{self, Revisions};
 
     if args.target.paths.len() > 1 || args.target.paths.iter().any(|p| p.as_os_str() == "-") {
         anyhow::bail!("--history takes at most one PATH, the repository (not `-`)");
@@ -499,26 +499,12 @@ fn run_history(args: &ScanArgs, range: &str) -> anyhow::Result<ExitCode> {
         settings.baseline_path = None;
     }
     let scanner = Scanner::new(settings)?;
-    let (bar, progress) = super::inventory::history_progress();
-    let opts = HistoryOptions {
-        revisions: if range.is_empty() {
-            Revisions::All
-        } else {
-            Revisions::Spec(range.into())
-        },
-        missing_blobs: if args.require_all_blobs {
-            MissingBlobs::Refuse
-        } else {
-            MissingBlobs::Skip
-        },
-        progress,
-        ..HistoryOptions::default()
+    let revisions = if range.is_empty() {
+        Revisions::All
+    } else {
+        Revisions::Spec(range.into())
     };
-    let scan = history::scan(&repo, &scanner, &opts);
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
-    let scan = scan?;
+    let scan = super::inventory::scan_history(&repo, &scanner, revisions, args.require_all_blobs)?;
     let write = |out: &mut dyn Write| -> io::Result<()> {
         match args.format {
             FormatArg::Text => history::report::write_text(&scan, &mut &mut *out),
