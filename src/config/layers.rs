@@ -177,6 +177,7 @@ impl Settings {
         let mut lock_block_at = false;
         let mut lock_paths = false;
         let mut skip_locked = false;
+        let mut fail_open_locked = false;
         for layer in &layers {
             let origin = Origin {
                 kind: layer.kind,
@@ -267,8 +268,14 @@ impl Settings {
                 }
             }
             if let Some(o) = f.hook.fail_open {
-                s.fail_open = o;
-                s.sources.insert("hook.fail_open".into(), origin.clone());
+                // What a shim does without its binary is the org's call once the policy says.
+                if fail_open_locked && !is_policy {
+                    s.warnings.push(weakening(format!("hook.fail_open = {o}")));
+                } else {
+                    s.fail_open = o;
+                    fail_open_locked |= is_policy;
+                    s.sources.insert("hook.fail_open".into(), origin.clone());
+                }
             }
             let v = &f.vault;
             for (key, val, slot) in [
@@ -403,11 +410,11 @@ mod tests {
             vec![
                 layer(
                     LayerKind::Policy,
-                    "[policy]\nlocked_rules=[\"aws-access-key-id\"]\nlock_block_at=true\n[scan]\nblock_at=\"medium\"\n[hook]\nallow_skip=false",
+                    "[policy]\nlocked_rules=[\"aws-access-key-id\"]\nlock_block_at=true\n[scan]\nblock_at=\"medium\"\n[hook]\nallow_skip=false\nfail_open=false",
                 ),
                 layer(
                     LayerKind::Repo,
-                    "[rules]\ndisable=[\"aws-access-key-id\",\"generic-password\"]\n[scan]\nblock_at=\"high\"\n[hook]\nallow_skip=true",
+                    "[rules]\ndisable=[\"aws-access-key-id\",\"generic-password\"]\n[scan]\nblock_at=\"high\"\n[hook]\nallow_skip=true\nfail_open=true",
                 ),
             ],
         );
@@ -415,7 +422,8 @@ mod tests {
         assert!(!s.disabled_rules.contains("aws-access-key-id"));
         assert!(s.disabled_rules.contains("generic-password"));
         assert!(!s.allow_skip);
-        assert_eq!(s.warnings.len(), 3, "{:?}", s.warnings);
+        assert!(!s.fail_open, "a policy that sets fail_open decides it");
+        assert_eq!(s.warnings.len(), 4, "{:?}", s.warnings);
     }
 
     #[test]
