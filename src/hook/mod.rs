@@ -10,6 +10,7 @@
 //!   chaining whatever hook was there before.
 
 pub mod added;
+pub mod cache_tree;
 pub mod check;
 pub mod install;
 pub mod report;
