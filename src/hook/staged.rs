@@ -136,12 +136,33 @@ fn from_gix(repo: &gix::Repository, mut index: gix::index::File) -> Result<Stage
         if unchanged.everything() {
             return Ok(out);
         }
-        let head = unchanged.head_outside(repo, head_tree)?;
-        unchanged.remove_from(&mut index);
+        // Rename tracking compares blobs the way `git diff` would, honouring `.gitattributes`
+        // from the index. gix's `diff_resource_cache_for_tree_diff` would read the index file a
+        // second time for those (as long as everything else here together), so hand it the one
+        // already in memory, before directories are removed from it.
         let mut resource_cache = match rewrites {
-            Some(_) => Some(repo.diff_resource_cache_for_tree_diff().map_err(git_err)?),
+            Some(_) => {
+                let attributes = repo
+                    .attributes_only(
+                        &index,
+                        gix::worktree::stack::state::attributes::Source::IdMapping,
+                    )
+                    .map_err(git_err)?
+                    .detach();
+                Some(
+                    gix::diff::resource_cache(
+                        repo,
+                        gix::diff::blob::pipeline::Mode::ToGit,
+                        attributes,
+                        gix::diff::blob::pipeline::WorktreeRoots::default(),
+                    )
+                    .map_err(git_err)?,
+                )
+            }
             None => None,
         };
+        let head = unchanged.head_outside(repo, head_tree)?;
+        unchanged.remove_from(&mut index);
         // No patterns: every entry left on either side takes part.
         let mut pathspec =
             gix::pathspec::Search::from_specs(None, None, Path::new("")).map_err(git_err)?;
