@@ -87,21 +87,33 @@ pub fn run(args: HookArgs) -> anyhow::Result<ExitCode> {
         block_at: settings.block_at,
         allow_skip: settings.allow_skip,
     };
-    let scanner = Scanner::new(settings)?;
     let outcome = if args.all_files {
+        let scanner = Scanner::new(settings)?;
         check::check_files(&scanner, &check::tracked_files(&repo)?)
-    } else if !args.files.is_empty() {
+    } else if !args.files.is_empty() && std::env::var_os("GIT_INDEX_FILE").is_none() {
         // pre-commit passes file names both from `git commit` (through its git hook) and from
-        // `pre-commit run --files/--all-files`. Git sets GIT_INDEX_FILE for commit hooks: then
-        // what matters is what the commit adds, not the working-tree files.
-        if std::env::var_os("GIT_INDEX_FILE").is_some() {
-            let only = check::repo_relative(&repo, &args.files)?;
-            check::check_staged(&repo, &scanner, Some(&only))?
-        } else {
-            check::check_files(&scanner, &args.files)
-        }
+        // `pre-commit run --files/--all-files`. Git sets GIT_INDEX_FILE for commit hooks only:
+        // without it, the named working-tree files are what to scan; with it (below), what the
+        // commit adds to them.
+        let scanner = Scanner::new(settings)?;
+        check::check_files(&scanner, &args.files)
     } else {
-        check::check_staged(&repo, &scanner, None)?
+        let only = if args.files.is_empty() {
+            None
+        } else {
+            Some(check::repo_relative(&repo, &args.files)?)
+        };
+        // Compiling the rules and listing the staged changes are independent and take about
+        // as long as each other: do them at once (the repository stays on this thread).
+        let (scanner, staged) = std::thread::scope(|s| {
+            let building = s.spawn(|| Scanner::new(settings));
+            let staged = staged::staged_changes(&repo);
+            let scanner = building
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (scanner, staged)
+        });
+        check::check_listed(&repo, &scanner?, staged?, only.as_deref())?
     };
     report::write_report(&mut err, &outcome, cx)?;
     writeln!(err, "{}", report::summary_line(&outcome, started.elapsed()))?;
