@@ -419,6 +419,14 @@ fn index_operations_list_exactly_what_git_lists() {
             }),
         ),
         (
+            "intent to add, cache tree refreshed",
+            Box::new(|r| {
+                r.write("src/mod1/sub0/later.rs", secret_line(11));
+                r.git(&["add", "-N", "src/mod1/sub0/later.rs"]);
+                r.git(&["write-tree"]);
+            }),
+        ),
+        (
             "everything back",
             Box::new(|r| {
                 r.git(&["read-tree", "HEAD"]);
