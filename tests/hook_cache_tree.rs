@@ -325,12 +325,9 @@ fn commit_a_in_a_deep_directory_scans_the_temporary_index() {
 fn a_partial_commit_with_paths_scans_only_those_paths() {
     let r = wide_repo();
     install_listing_hook(&r);
-    let staged_secret = "src/mod2/sub0/file0.rs";
-    r.write(
-        staged_secret,
-        format!("{}{}", unique(staged_secret), secret_line(10)),
-    );
-    r.git(&["add", staged_secret]);
+    let leaky = "src/mod2/sub0/file0.rs";
+    r.write(leaky, format!("{}{}", unique(leaky), secret_line(10)));
+    r.git(&["add", leaky]);
     let clean = "src/mod2/sub1/file0.rs";
     r.write(clean, format!("{}x = 2\n", unique(clean)));
 
@@ -338,16 +335,15 @@ fn a_partial_commit_with_paths_scans_only_those_paths() {
     assert_eq!(summary(&text).files, 1, "only {clean}: {text}");
     let listed = take_listed(&r);
     assert!(listed.contains(&format!("M\t{clean}")), "{listed}");
-    assert!(!listed.contains(staged_secret), "{listed}");
+    assert!(!listed.contains(leaky), "{listed}");
     assert!(
-        r.git(&["diff", "--cached", "--name-only"])
-            .contains(staged_secret),
+        r.git(&["diff", "--cached", "--name-only"]).contains(leaky),
         "still staged"
     );
 
-    let text = assert_blocked(&r.commit(&[staged_secret]));
-    assert!(text.contains(&format!("{staged_secret}:13:")), "{text}");
-    assert!(take_listed(&r).contains(&format!("M\t{staged_secret}")));
+    let text = assert_blocked(&r.commit(&[leaky]));
+    assert!(text.contains(&format!("{leaky}:13:")), "{text}");
+    assert!(take_listed(&r).contains(&format!("M\t{leaky}")));
 }
 
 /// One change to the index, by git.
