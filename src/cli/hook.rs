@@ -4,13 +4,15 @@
 
 use std::{io::Write, path::PathBuf, process::ExitCode, time::Instant};
 
+use gix::bstr::ByteSlice;
+
 use anyhow::Context as _;
 use keyward::{
     config::Settings,
     hook::{
         check::{self, Outcome},
         report::{self, Context},
-        staged,
+        staged::{self, ChangeKind, Via},
     },
     Scanner,
 };
@@ -27,6 +29,10 @@ pub struct HookArgs {
     /// Scan every tracked file whole, from the working tree.
     #[arg(long)]
     all_files: bool,
+    /// Print the staged changes keyward sees (git's `--name-status` layout, without scores) and
+    /// how it found them, then exit without scanning. For tests and bug reports.
+    #[arg(long, hide = true, conflicts_with_all = ["files", "all_files"])]
+    list_staged: bool,
 }
 
 /// `KEYWARD_SKIP=1` (or true/yes) asks to skip the scan.
@@ -44,6 +50,9 @@ pub fn run(args: HookArgs) -> anyhow::Result<ExitCode> {
         .workdir()
         .map(|w| w.canonicalize().unwrap_or_else(|_| w.to_path_buf()))
         .context("a bare repository has no commits to check")?;
+    if args.list_staged {
+        return list_staged(&repo);
+    }
     let settings = Settings::load(Some(&root))?;
     let mut err = std::io::stderr().lock();
     for w in &settings.warnings {
@@ -78,21 +87,33 @@ pub fn run(args: HookArgs) -> anyhow::Result<ExitCode> {
         block_at: settings.block_at,
         allow_skip: settings.allow_skip,
     };
-    let scanner = Scanner::new(settings)?;
     let outcome = if args.all_files {
+        let scanner = Scanner::new(settings)?;
         check::check_files(&scanner, &check::tracked_files(&repo)?)
-    } else if !args.files.is_empty() {
+    } else if !args.files.is_empty() && std::env::var_os("GIT_INDEX_FILE").is_none() {
         // pre-commit passes file names both from `git commit` (through its git hook) and from
-        // `pre-commit run --files/--all-files`. Git sets GIT_INDEX_FILE for commit hooks: then
-        // what matters is what the commit adds, not the working-tree files.
-        if std::env::var_os("GIT_INDEX_FILE").is_some() {
-            let only = check::repo_relative(&repo, &args.files)?;
-            check::check_staged(&repo, &scanner, Some(&only))?
-        } else {
-            check::check_files(&scanner, &args.files)
-        }
+        // `pre-commit run --files/--all-files`. Git sets GIT_INDEX_FILE for commit hooks only:
+        // without it, the named working-tree files are what to scan; with it (below), what the
+        // commit adds to them.
+        let scanner = Scanner::new(settings)?;
+        check::check_files(&scanner, &args.files)
     } else {
-        check::check_staged(&repo, &scanner, None)?
+        let only = if args.files.is_empty() {
+            None
+        } else {
+            Some(check::repo_relative(&repo, &args.files)?)
+        };
+        // Compiling the rules and listing the staged changes are independent and take about
+        // as long as each other: do them at once (the repository stays on this thread).
+        let (scanner, staged) = std::thread::scope(|s| {
+            let building = s.spawn(|| Scanner::new(settings));
+            let staged = staged::staged_changes(&repo);
+            let scanner = building
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (scanner, staged)
+        });
+        check::check_listed(&repo, &scanner?, staged?, only.as_deref())?
     };
     report::write_report(&mut err, &outcome, cx)?;
     writeln!(err, "{}", report::summary_line(&outcome, started.elapsed()))?;
@@ -101,4 +122,45 @@ pub fn run(args: HookArgs) -> anyhow::Result<ExitCode> {
     } else {
         EXIT_CLEAN
     })
+}
+
+/// `keyward hook --list-staged`: one line per staged file as `git diff --cached --name-status`
+/// prints it (deletions only counted), and on stderr which way the list was made.
+fn list_staged(repo: &gix::Repository) -> anyhow::Result<ExitCode> {
+    let staged = staged::staged_changes(repo)?;
+    let mut out = std::io::stdout().lock();
+    for f in &staged.files {
+        let letter = match f.kind {
+            ChangeKind::Added => "A",
+            ChangeKind::Modified => "M",
+            ChangeKind::Renamed => "R",
+            ChangeKind::Copied => "C",
+        };
+        match &f.source_path {
+            Some(src) => writeln!(
+                out,
+                "{letter}\t{}\t{}",
+                src.to_str_lossy(),
+                f.path.to_str_lossy()
+            )?,
+            None => writeln!(out, "{letter}\t{}", f.path.to_str_lossy())?,
+        }
+    }
+    for s in &staged.submodules {
+        writeln!(out, "S\t{}", s.to_str_lossy())?;
+    }
+    let via = match staged.via {
+        Via::Gix => "gix full diff".to_string(),
+        Via::GixCacheTree => format!(
+            "gix with cache tree, {} unchanged directories skipped",
+            staged.unchanged_dirs
+        ),
+        Via::GitCliSparse => "git diff --cached (sparse index)".to_string(),
+    };
+    writeln!(
+        std::io::stderr(),
+        "keyward: staged changes via {via}; {} deletions",
+        staged.deletions
+    )?;
+    Ok(EXIT_CLEAN)
 }

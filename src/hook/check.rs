@@ -122,7 +122,17 @@ pub fn check_staged(
     scanner: &Scanner,
     only: Option<&[BString]>,
 ) -> Result<Outcome, HookError> {
-    let staged: Staged = staged::staged_changes(repo)?;
+    check_listed(repo, scanner, staged::staged_changes(repo)?, only)
+}
+
+/// Like [`check_staged`], with the staged changes already listed (so the listing can run while
+/// the rules compile).
+pub fn check_listed(
+    repo: &gix::Repository,
+    scanner: &Scanner,
+    staged: Staged,
+    only: Option<&[BString]>,
+) -> Result<Outcome, HookError> {
     let mut out = Outcome::empty(Mode::Staged);
     out.via = staged.via;
     out.merge = !staged.merge_heads.is_empty();

@@ -3,6 +3,8 @@
 //!
 //! - [`staged`]: the index (honouring `GIT_INDEX_FILE`) against the `HEAD` tree, with gix
 //!   in-process; `git diff --cached` only for a sparse index, which gix cannot diff yet.
+//! - [`cache_tree`]: the directories the index's cache tree proves unchanged, left out of that
+//!   diff the way git leaves them out.
 //! - [`added`]: which lines of a staged blob are new (histogram line diff).
 //! - [`check`]: scan whole blobs, keep findings on added lines, decide what blocks.
 //! - [`report`]: the messages and the one summary line every run ends with.
@@ -10,6 +12,7 @@
 //!   chaining whatever hook was there before.
 
 pub mod added;
+pub mod cache_tree;
 pub mod check;
 pub mod install;
 pub mod report;

@@ -14,7 +14,7 @@ use gix::{
     ObjectId,
 };
 
-use super::HookError;
+use super::{cache_tree::Unchanged, HookError};
 
 /// How a staged path differs from `HEAD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,8 +45,10 @@ pub struct StagedFile {
 /// How the list of staged changes was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {
-    /// In-process, with gix.
+    /// In-process, with gix, diffing the whole index against the whole `HEAD` tree.
     Gix,
+    /// In-process, with gix, leaving out the directories the index's cache tree proves unchanged.
+    GixCacheTree,
     /// The index is sparse, which gix cannot diff yet: `git diff --cached` listed the changes
     /// (blobs are still read in-process).
     GitCliSparse,
@@ -63,6 +65,8 @@ pub struct Staged {
     /// Heads being merged (`MERGE_HEAD`), empty outside a merge.
     pub merge_heads: Vec<ObjectId>,
     pub via: Via,
+    /// With [`Via::GixCacheTree`]: how many directories the cache tree proved unchanged.
+    pub unchanged_dirs: usize,
 }
 
 fn git_err(e: impl std::error::Error + Send + Sync + 'static) -> HookError {
@@ -88,7 +92,7 @@ pub fn staged_changes(repo: &gix::Repository) -> Result<Staged, HookError> {
         // Scanning nothing would be the worst answer; ask git, which understands them.
         from_git_cli(repo)?
     } else {
-        from_gix(repo, &index)?
+        from_gix(repo, index)?
     };
     if !merge_heads.is_empty() {
         let trees = merge_heads
@@ -109,121 +113,239 @@ pub fn staged_changes(repo: &gix::Repository) -> Result<Staged, HookError> {
     Ok(staged)
 }
 
-fn from_gix(repo: &gix::Repository, index: &gix::index::File) -> Result<Staged, HookError> {
-    let head_tree = repo.head_tree_id_or_empty().map_err(git_err)?;
-    let mut out = Staged {
+fn empty_staged(via: Via) -> Staged {
+    Staged {
         files: Vec::new(),
         deletions: 0,
         submodules: Vec::new(),
         merge_heads: Vec::new(),
-        via: Via::Gix,
-    };
+        via,
+        unchanged_dirs: 0,
+    }
+}
+
+/// Index against `HEAD` in-process. With a cache tree, directories it proves unchanged are left
+/// out of both sides before diffing ([`Via::GixCacheTree`]); otherwise gix diffs everything.
+fn from_gix(repo: &gix::Repository, mut index: gix::index::File) -> Result<Staged, HookError> {
+    let head_tree = repo.head_tree_id_or_empty().map_err(git_err)?.detach();
+    if let Some(rewrites) = fast_path_rewrites(repo, &index) {
+        let cache = index.tree().expect("checked by fast_path_rewrites");
+        let unchanged = Unchanged::find(repo, cache, head_tree)?;
+        let mut out = empty_staged(Via::GixCacheTree);
+        out.unchanged_dirs = unchanged.len();
+        if unchanged.everything() {
+            return Ok(out);
+        }
+        // Rename tracking compares blobs the way `git diff` would, honouring `.gitattributes`
+        // from the index. gix's `diff_resource_cache_for_tree_diff` would read the index file a
+        // second time for those (as long as everything else here together), so hand it the one
+        // already in memory, before directories are removed from it.
+        let mut resource_cache = match rewrites {
+            Some(_) => {
+                let attributes = repo
+                    .attributes_only(
+                        &index,
+                        gix::worktree::stack::state::attributes::Source::IdMapping,
+                    )
+                    .map_err(git_err)?
+                    .detach();
+                Some(
+                    gix::diff::resource_cache(
+                        repo,
+                        gix::diff::blob::pipeline::Mode::ToGit,
+                        attributes,
+                        gix::diff::blob::pipeline::WorktreeRoots::default(),
+                    )
+                    .map_err(git_err)?,
+                )
+            }
+            None => None,
+        };
+        let head = unchanged.head_outside(repo, head_tree)?;
+        unchanged.remove_from(&mut index);
+        // No patterns: every entry left on either side takes part.
+        let mut pathspec =
+            gix::pathspec::Search::from_specs(None, None, Path::new("")).map_err(git_err)?;
+        gix::diff::index(
+            &head,
+            &index,
+            |change| {
+                out.push(change, &index);
+                Ok(ControlFlow::Continue(()))
+            },
+            rewrites
+                .zip(resource_cache.as_mut())
+                .map(
+                    |(rewrites, resource_cache)| gix::diff::index::RewriteOptions {
+                        resource_cache,
+                        find: repo,
+                        rewrites,
+                    },
+                ),
+            &mut pathspec,
+            &mut |_, _, _, _| false,
+        )
+        .map_err(git_err)?;
+        return Ok(out);
+    }
+    let mut out = empty_staged(Via::Gix);
     repo.tree_index_status(
         &head_tree,
-        index,
+        &index,
         None,
         TrackRenames::AsConfigured,
         |change, _tree_index, worktree_index| {
-            let entry_flags = |i: usize| worktree_index.entries().get(i).map(|e| e.flags);
-            let intent_to_add = |i: usize| {
-                entry_flags(i).is_some_and(|f| f.contains(gix::index::entry::Flags::INTENT_TO_ADD))
-            };
-            let (path, kind, new_id, base_id, source_path) = match change {
-                ChangeRef::Deletion { .. } => {
-                    out.deletions += 1;
-                    return Ok(ControlFlow::Continue(()));
-                }
-                ChangeRef::Addition {
-                    location,
-                    index,
-                    entry_mode,
-                    id,
-                } => {
-                    if entry_mode.is_submodule() {
-                        out.submodules.push(location.into_owned());
-                        return Ok(ControlFlow::Continue(()));
-                    }
-                    // `git add -N`: an empty placeholder git does not commit.
-                    if intent_to_add(index) {
-                        return Ok(ControlFlow::Continue(()));
-                    }
-                    (
-                        location.into_owned(),
-                        ChangeKind::Added,
-                        id.into_owned(),
-                        None,
-                        None,
-                    )
-                }
-                ChangeRef::Modification {
-                    location,
-                    previous_id,
-                    previous_entry_mode,
-                    entry_mode,
-                    id,
-                    ..
-                } => {
-                    if entry_mode.is_submodule() {
-                        out.submodules.push(location.into_owned());
-                        return Ok(ControlFlow::Continue(()));
-                    }
-                    // A file replacing a submodule has no old blob to diff against.
-                    let base =
-                        (!previous_entry_mode.is_submodule()).then(|| previous_id.into_owned());
-                    (
-                        location.into_owned(),
-                        ChangeKind::Modified,
-                        id.into_owned(),
-                        base,
-                        None,
-                    )
-                }
-                ChangeRef::Rewrite {
-                    source_location,
-                    source_id,
-                    source_entry_mode,
-                    location,
-                    entry_mode,
-                    id,
-                    copy,
-                    ..
-                } => {
-                    if entry_mode.is_submodule() {
-                        out.submodules.push(location.into_owned());
-                        return Ok(ControlFlow::Continue(()));
-                    }
-                    if !copy {
-                        // The source path is gone from the index: that half is a deletion.
-                        out.deletions += 1;
-                    }
-                    let base = (!source_entry_mode.is_submodule()).then(|| source_id.into_owned());
-                    let kind = if copy {
-                        ChangeKind::Copied
-                    } else {
-                        ChangeKind::Renamed
-                    };
-                    (
-                        location.into_owned(),
-                        kind,
-                        id.into_owned(),
-                        base,
-                        Some(source_location.into_owned()),
-                    )
-                }
-            };
-            out.files.push(StagedFile {
-                path,
-                kind,
-                new_id,
-                base_id,
-                source_path,
-                merge_ids: Vec::new(),
-            });
+            out.push(change, worktree_index);
             Ok(ControlFlow::Continue(()))
         },
     )
     .map_err(git_err)?;
     Ok(out)
+}
+
+/// Whether the cache-tree fast path applies, and with which rename tracking (`Some(None)`: none).
+///
+/// It applies when the index has a cache tree and is a plain index (not split, not sparse), and
+/// when rename tracking would only pair changes with changes: renames pair a deletion with an
+/// addition, copies (`diff.renames = copies`) an addition with a modified file, and all of these
+/// are inside directories the cache tree cannot skip. Copies from *unchanged* files, or a rename
+/// configuration that gix reads differently from `diff.renames`, take the full diff instead, as
+/// does any configuration value this check cannot read (the full diff then reports it).
+fn fast_path_rewrites(
+    repo: &gix::Repository,
+    index: &gix::index::File,
+) -> Option<Option<gix::diff::Rewrites>> {
+    if index.tree().is_none() || index.link().is_some() || index.is_sparse() {
+        return None;
+    }
+    let config = repo.config_snapshot();
+    let file = config.plumbing();
+    // `tree_index_status` looks at its own rename keys first (gix 0.90 reads them from the
+    // `merge` section); rather than re-deriving its reading, leave those cases to it.
+    for key in [
+        "status.renames",
+        "status.renameLimit",
+        "merge.renames",
+        "merge.renameLimit",
+    ] {
+        if file.raw_value(key).is_ok() {
+            return None;
+        }
+    }
+    let (rewrites, configured) = gix::diff::new_rewrites(file, false).ok()?;
+    let rewrites = if configured {
+        rewrites
+    } else {
+        Some(gix::diff::Rewrites::default())
+    };
+    if let Some(copies) = rewrites.as_ref().and_then(|r| r.copies) {
+        if copies.source != gix::diff::rewrites::CopySource::FromSetOfModifiedFiles {
+            return None;
+        }
+    }
+    Some(rewrites)
+}
+
+impl Staged {
+    /// Records one change of the index against `HEAD`; `index` is the state `change` indexes into.
+    fn push(&mut self, change: ChangeRef<'_, '_>, index: &gix::index::State) {
+        let intent_to_add = |i: usize| {
+            index
+                .entries()
+                .get(i)
+                .is_some_and(|e| e.flags.contains(gix::index::entry::Flags::INTENT_TO_ADD))
+        };
+        let (path, kind, new_id, base_id, source_path) = match change {
+            ChangeRef::Deletion { .. } => {
+                self.deletions += 1;
+                return;
+            }
+            ChangeRef::Addition {
+                location,
+                index,
+                entry_mode,
+                id,
+            } => {
+                if entry_mode.is_submodule() {
+                    self.submodules.push(location.into_owned());
+                    return;
+                }
+                // `git add -N`: an empty placeholder git does not commit.
+                if intent_to_add(index) {
+                    return;
+                }
+                (
+                    location.into_owned(),
+                    ChangeKind::Added,
+                    id.into_owned(),
+                    None,
+                    None,
+                )
+            }
+            ChangeRef::Modification {
+                location,
+                previous_id,
+                previous_entry_mode,
+                entry_mode,
+                id,
+                ..
+            } => {
+                if entry_mode.is_submodule() {
+                    self.submodules.push(location.into_owned());
+                    return;
+                }
+                // A file replacing a submodule has no old blob to diff against.
+                let base = (!previous_entry_mode.is_submodule()).then(|| previous_id.into_owned());
+                (
+                    location.into_owned(),
+                    ChangeKind::Modified,
+                    id.into_owned(),
+                    base,
+                    None,
+                )
+            }
+            ChangeRef::Rewrite {
+                source_location,
+                source_id,
+                source_entry_mode,
+                location,
+                entry_mode,
+                id,
+                copy,
+                ..
+            } => {
+                if entry_mode.is_submodule() {
+                    self.submodules.push(location.into_owned());
+                    return;
+                }
+                if !copy {
+                    // The source path is gone from the index: that half is a deletion.
+                    self.deletions += 1;
+                }
+                let base = (!source_entry_mode.is_submodule()).then(|| source_id.into_owned());
+                let kind = if copy {
+                    ChangeKind::Copied
+                } else {
+                    ChangeKind::Renamed
+                };
+                (
+                    location.into_owned(),
+                    kind,
+                    id.into_owned(),
+                    base,
+                    Some(source_location.into_owned()),
+                )
+            }
+        };
+        self.files.push(StagedFile {
+            path,
+            kind,
+            new_id,
+            base_id,
+            source_path,
+            merge_ids: Vec::new(),
+        });
+    }
 }
 
 /// Reads the index git is about to commit (`GIT_INDEX_FILE` or `.git/index`), or an empty one
@@ -315,13 +437,7 @@ fn from_git_cli(repo: &gix::Repository) -> Result<Staged, HookError> {
 /// renames and copies, `...R<score>\0source\0destination\0`.
 pub(crate) fn parse_raw_diff(raw: &[u8]) -> Result<Staged, HookError> {
     let bad = |what: &str| HookError::GitCli(format!("unexpected `git diff --raw` output: {what}"));
-    let mut out = Staged {
-        files: Vec::new(),
-        deletions: 0,
-        submodules: Vec::new(),
-        merge_heads: Vec::new(),
-        via: Via::GitCliSparse,
-    };
+    let mut out = empty_staged(Via::GitCliSparse);
     let mut fields = raw.split(|&b| b == 0).filter(|f| !f.is_empty());
     while let Some(header) = fields.next() {
         let header = header
