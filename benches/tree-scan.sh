@@ -50,7 +50,7 @@ fi
 
 echo "tree: $tree ($(du -sh "$tree" | cut -f1)), $threads threads, $runs runs each"
 hyperfine -N -i --warmup 1 --runs "$runs" --export-json "$work/times.json" \
-  --style none "${cmds[@]}" >/dev/null
+  --style none "${cmds[@]}" >/dev/null 2>"$work/hyperfine.err"
 python3 - "$work/times.json" "${names[@]}" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
