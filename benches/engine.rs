@@ -8,7 +8,11 @@
 use std::path::PathBuf;
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use keyward::{config::Settings, detect::builtin_specs, Scanner};
+use keyward::{
+    config::Settings,
+    detect::{builtin_specs, Detector, Rule},
+    Scanner,
+};
 
 /// xorshift64*: deterministic, dependency-free.
 struct Rng(u64);
@@ -139,8 +143,43 @@ fn engine(c: &mut Criterion) {
     g.finish();
 
     let mut g = c.benchmark_group("cold_start");
-    g.bench_function("parse_embedded_rules", |b| {
+    // `Detector::builtin()` split into its stages: rule specs (from the embedded rules), checked
+    // rules, then the detector (shared filters plus the keyword and prefix automata).
+    g.bench_function("builtin_specs", |b| {
         b.iter(|| black_box(builtin_specs().unwrap().len()))
+    });
+    let specs = builtin_specs().unwrap();
+    g.bench_function("rule_new_all", |b| {
+        b.iter_batched(
+            || specs.clone(),
+            |specs| {
+                let rules: Vec<Rule> = specs
+                    .into_iter()
+                    .map(|(origin, spec)| Rule::new(spec, origin, false).unwrap())
+                    .collect();
+                black_box(rules.len())
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.bench_function("detector_new", |b| {
+        b.iter_batched(
+            || {
+                specs
+                    .iter()
+                    .map(|(origin, spec)| Rule::new(spec.clone(), origin, false).unwrap())
+                    .collect::<Vec<_>>()
+            },
+            |rules| black_box(Detector::new(rules).unwrap()),
+            BatchSize::SmallInput,
+        )
+    });
+    g.bench_function("filters_from_toml", |b| {
+        let text = include_str!("../rules/filters.toml");
+        b.iter(|| black_box(keyward::detect::filters::Filters::from_toml(text).unwrap()))
+    });
+    g.bench_function("detector_builtin", |b| {
+        b.iter(|| black_box(Detector::builtin().unwrap()))
     });
     g.bench_function("scanner_new", |b| {
         b.iter_batched(

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::{
     config::{self, ConfigError, Settings},
-    detect::{builtin_specs, Confidence, DetectError, Detector, Finding, Input, Rule},
+    detect::{builtin_specs_for_scanning, Confidence, DetectError, Detector, Finding, Input, Rule},
     suppress::{allowlist::AllowlistError, inline, Allowlist, Baseline, BaselineError, Suppressed},
 };
 
@@ -48,7 +48,8 @@ impl Scanner {
             .iter()
             .map(|(origin, spec)| Rule::new(spec.clone(), origin, true))
             .collect::<Result<_, _>>()?;
-        let (disabled, enabled): (Vec<_>, Vec<_>) = builtin_specs()?
+        // Built-in rules without their example lists: scanning never reads them.
+        let (disabled, enabled): (Vec<_>, Vec<_>) = builtin_specs_for_scanning()
             .into_iter()
             .filter(|(_, s)| !custom.iter().any(|c| c.id() == s.id))
             .partition(|(_, s)| settings.disabled_rules.contains(&s.id));

@@ -54,7 +54,10 @@ fn keyword_windows(det: &Detector, input: Input<'_>) -> Vec<Vec<Range<usize>>> {
     let mut out: Vec<Vec<Range<usize>>> = vec![Vec::new(); det.rules.len()];
     let lockfile = input.path.is_some_and(|p| det.filters.is_lockfile(p));
     let mut applicable: Vec<Option<bool>> = vec![None; det.rules.len()];
-    for m in det.keywords.find_overlapping_iter(bytes) {
+    for m in det
+        .keyword_automaton(bytes.len())
+        .find_overlapping_iter(bytes)
+    {
         for &ri in &det.keyword_rules[m.pattern().as_usize()] {
             let rule = &det.rules[ri];
             let ok = *applicable[ri].get_or_insert_with(|| rule_applies(rule, input, lockfile));

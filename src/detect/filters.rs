@@ -1,49 +1,36 @@
 //! Filters that turn regex candidates into findings worth a developer's attention. Precision is
 //! the product: a hook that blocks on placeholders teaches people to skip it.
 
-use std::path::Path;
+use std::{borrow::Cow, path::Path, sync::OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::Regex;
-use serde::Deserialize;
 
-use super::{rule::build_regex, DetectError};
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FilterFile {
-    placeholder_fragments: Vec<String>,
-    reference_patterns: Vec<String>,
-    known_examples: Vec<String>,
-    lockfiles: Vec<String>,
-    #[serde(default)]
-    provider_prefixes: Vec<String>,
-}
+use super::{builtin::StaticFilters, rule::build_regex, spec::FilterFile, DetectError};
 
 /// Compiled shared filter data (`rules/filters.toml`).
 #[derive(Debug)]
 pub struct Filters {
     placeholders: AhoCorasick,
-    references: Vec<Regex>,
-    known_examples: Vec<Vec<u8>>,
-    lockfiles: Vec<String>,
+    /// Reference patterns, compiled on first use: most scans never reach a candidate that needs
+    /// them, and compiling them at every start would be paid by every hook run.
+    reference_patterns: Vec<Cow<'static, str>>,
+    references: OnceLock<Vec<Regex>>,
+    known_examples: Vec<Cow<'static, [u8]>>,
+    lockfiles: Vec<Cow<'static, str>>,
     /// Token prefixes beyond the rules' own keywords (see `Detector::has_provider_prefix`).
-    pub(crate) provider_prefixes: Vec<String>,
+    pub(crate) provider_prefixes: Vec<Cow<'static, str>>,
 }
 
 impl Filters {
+    /// Parses and compiles a filter file; every regex is compiled now, so a bad one is reported.
     pub fn from_toml(text: &str) -> Result<Filters, DetectError> {
         let f: FilterFile = toml::from_str(text).map_err(|e| DetectError::InvalidRule {
             origin: "filters.toml".into(),
             rule: "-".into(),
             message: e.to_string(),
         })?;
-        let placeholders = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(&f.placeholder_fragments)
-            .expect("placeholder fragments form a valid automaton");
-        let references = f
+        let references: Vec<Regex> = f
             .reference_patterns
             .iter()
             .map(|p| {
@@ -54,16 +41,48 @@ impl Filters {
                 })
             })
             .collect::<Result<_, _>>()?;
-        Ok(Filters {
-            placeholders,
-            references,
+        let filters = Filters {
+            placeholders: placeholder_automaton(&f.placeholder_fragments),
+            reference_patterns: f.reference_patterns.into_iter().map(Cow::Owned).collect(),
+            references: OnceLock::from(references),
             known_examples: f
                 .known_examples
                 .into_iter()
-                .map(String::into_bytes)
+                .map(|k| Cow::Owned(k.into_bytes()))
                 .collect(),
-            lockfiles: f.lockfiles,
-            provider_prefixes: f.provider_prefixes,
+            lockfiles: f.lockfiles.into_iter().map(Cow::Owned).collect(),
+            provider_prefixes: f.provider_prefixes.into_iter().map(Cow::Owned).collect(),
+        };
+        Ok(filters)
+    }
+
+    /// The built-in filters from data `build.rs` parsed and checked at build time. The reference
+    /// regexes compile on first use (the unit tests compile every one of them).
+    pub(crate) fn from_static(f: &StaticFilters) -> Filters {
+        Filters {
+            placeholders: placeholder_automaton(f.placeholder_fragments),
+            reference_patterns: f.reference_patterns.iter().map(|&p| p.into()).collect(),
+            references: OnceLock::new(),
+            known_examples: f
+                .known_examples
+                .iter()
+                .map(|k| Cow::Borrowed(k.as_bytes()))
+                .collect(),
+            lockfiles: f.lockfiles.iter().map(|&l| l.into()).collect(),
+            provider_prefixes: f.provider_prefixes.iter().map(|&p| p.into()).collect(),
+        }
+    }
+
+    fn references(&self) -> &[Regex] {
+        self.references.get_or_init(|| {
+            self.reference_patterns
+                .iter()
+                .map(|p| {
+                    build_regex(p).unwrap_or_else(|e| {
+                        panic!("built-in reference pattern `{p}` does not compile: {e}")
+                    })
+                })
+                .collect()
         })
     }
 
@@ -74,13 +93,13 @@ impl Filters {
 
     /// Environment and secret-manager lookups.
     pub fn is_reference(&self, secret: &[u8]) -> bool {
-        self.references.iter().any(|r| r.is_match(secret))
+        self.references().iter().any(|r| r.is_match(secret))
     }
 
     pub fn is_known_example(&self, secret: &[u8]) -> bool {
         self.known_examples
             .iter()
-            .any(|k| secret.windows(k.len()).any(|w| w == k.as_slice()))
+            .any(|k| secret.windows(k.len()).any(|w| w == &**k))
     }
 
     pub fn is_lockfile(&self, path: &Path) -> bool {
@@ -88,6 +107,14 @@ impl Filters {
             .and_then(|n| n.to_str())
             .is_some_and(|n| self.lockfiles.iter().any(|l| l == n))
     }
+}
+
+fn placeholder_automaton<S: AsRef<[u8]>>(fragments: &[S]) -> AhoCorasick {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(fragments)
+        .expect("placeholder fragments form a valid automaton")
 }
 
 /// One repeated character, or a run up or down the alphabet or digits (`abcdef`, `123456`), in

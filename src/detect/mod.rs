@@ -6,29 +6,35 @@
 //! rule keyword; a rule's regex then runs only in small windows around its keywords' hits;
 //! line/column positions are computed only for the findings that survive the filters.
 
+mod builtin;
 mod engine;
 mod examples;
 pub mod filters;
 mod finding;
 mod lines;
 mod rule;
+mod spec;
 pub mod validate;
 
-use std::{collections::HashMap, path::Path};
+use std::{
+    collections::HashMap,
+    path::Path,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        OnceLock,
+    },
+};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 pub use examples::{check_examples, ExampleFailure};
 pub use finding::{fingerprint, redact, Finding, Position, Related, Secret, Validation};
 pub use lines::LineIndex;
 pub use rule::{Category, Confidence, Rule, RuleInfo, RuleSpec};
 
+use builtin::{BUILTIN_FILTERS, BUILTIN_RULES};
 use filters::Filters;
-
-include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
-
-/// The shared filter data file, which sits among the rule files but holds no rules.
-const FILTERS_FILE: &str = "filters.toml";
+use spec::RuleFile;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DetectError {
@@ -73,13 +79,6 @@ pub fn toml_error(origin: &str, text: &str, err: &toml::de::Error) -> DetectErro
     }
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RuleFile {
-    #[serde(default)]
-    rule: Vec<RuleSpec>,
-}
-
 /// Parses a rule file (`[[rule]]` tables) into specs.
 pub fn parse_rule_file(origin: &str, text: &str) -> Result<Vec<RuleSpec>, DetectError> {
     toml::from_str::<RuleFile>(text)
@@ -87,27 +86,25 @@ pub fn parse_rule_file(origin: &str, text: &str) -> Result<Vec<RuleSpec>, Detect
         .map_err(|e| toml_error(origin, text, &e))
 }
 
-/// Every built-in rule spec with the name of the file it came from.
+/// Every built-in rule spec with the name of the file it came from, in file-name order. The
+/// rule files were parsed and checked by `build.rs`; this copies the generated tables.
 pub fn builtin_specs() -> Result<Vec<(&'static str, RuleSpec)>, DetectError> {
-    let mut out = Vec::new();
-    for (name, text) in EMBEDDED_RULE_FILES {
-        if *name == FILTERS_FILE {
-            continue;
-        }
-        for spec in parse_rule_file(name, text)? {
-            out.push((*name, spec));
-        }
-    }
-    Ok(out)
+    Ok(BUILTIN_RULES
+        .iter()
+        .map(|r| (r.origin, r.to_spec(true)))
+        .collect())
 }
 
-fn builtin_filters() -> Result<Filters, DetectError> {
-    let text = EMBEDDED_RULE_FILES
+/// Like [`builtin_specs`] without the rules' example lists: what a scan needs, and no more.
+pub(crate) fn builtin_specs_for_scanning() -> Vec<(&'static str, RuleSpec)> {
+    BUILTIN_RULES
         .iter()
-        .find(|(n, _)| *n == FILTERS_FILE)
-        .map(|(_, t)| *t)
-        .unwrap_or("");
-    Filters::from_toml(text)
+        .map(|r| (r.origin, r.to_spec(false)))
+        .collect()
+}
+
+fn builtin_filters() -> Filters {
+    Filters::from_static(&BUILTIN_FILTERS)
 }
 
 /// What to scan: the bytes and, when known, the path they came from (rules may be path-specific
@@ -131,17 +128,40 @@ impl<'a> Input<'a> {
     }
 }
 
+/// Bytes a detector scans with its keyword NFA before it builds the faster keyword DFA. The DFA
+/// searches about 2.5× faster but takes a few milliseconds to build: a hook or an editor scanning
+/// a few files must not pay that, a tree scan of megabytes recovers it many times over.
+const DFA_AFTER_BYTES: u64 = 4 * 1024 * 1024;
+
 /// A compiled set of rules plus the keyword automaton that triggers them.
 #[derive(Debug)]
 pub struct Detector {
     rules: Vec<Rule>,
     by_id: HashMap<String, usize>,
+    /// Quick to build; used until [`DFA_AFTER_BYTES`] have been scanned.
     keywords: AhoCorasick,
+    /// The same automaton as a DFA (identical matches), built once a scan is big enough.
+    keywords_dfa: OnceLock<AhoCorasick>,
+    keyword_patterns: Vec<Vec<u8>>,
+    scanned_bytes: AtomicU64,
     /// For each automaton pattern, the rules that listed it as a keyword.
     keyword_rules: Vec<Vec<usize>>,
     /// Distinctive keywords of provider rules, matched anchored at the start of a candidate.
-    provider_prefixes: AhoCorasick,
+    /// Built on first use: only a generic rule's candidate needs it.
+    provider_prefix_words: Vec<String>,
+    provider_prefixes: OnceLock<AhoCorasick>,
     filters: Filters,
+}
+
+fn keyword_automaton(patterns: &[Vec<u8>], kind: AhoCorasickKind) -> AhoCorasick {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(kind))
+        // Hundreds of patterns defeat the prefilters, and building one doubles the DFA's cost.
+        .prefilter(kind != AhoCorasickKind::DFA)
+        .build(patterns)
+        .expect("keyword automaton builds from plain literals")
 }
 
 impl Detector {
@@ -162,7 +182,7 @@ impl Detector {
     /// Like [`Detector::new`], but rules a user disabled still claim their token prefixes: with
     /// `github-pat-classic` off, a `ghp_` value is silenced, not re-reported by a generic rule.
     pub fn with_disabled(rules: Vec<Rule>, disabled: &[RuleSpec]) -> Result<Detector, DetectError> {
-        let filters = builtin_filters()?;
+        let filters = builtin_filters();
         let mut by_id = HashMap::with_capacity(rules.len());
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut pattern_index: HashMap<Vec<u8>, usize> = HashMap::new();
@@ -186,35 +206,53 @@ impl Detector {
                 }
             }
         }
-        let keywords = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .expect("keyword automaton builds from plain literals");
-        let provider_prefixes = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .start_kind(aho_corasick::StartKind::Anchored)
-            .build(provider_prefix_keywords(
-                rules.iter().map(|r| &r.spec).chain(disabled),
-                &filters.provider_prefixes,
-            ))
-            .expect("prefix automaton builds from plain literals");
+        let keywords = keyword_automaton(&patterns, AhoCorasickKind::ContiguousNFA);
+        let provider_prefix_words = provider_prefix_keywords(
+            rules.iter().map(|r| &r.spec).chain(disabled),
+            &filters.provider_prefixes,
+        );
         Ok(Detector {
             rules,
             by_id,
             keywords,
+            keywords_dfa: OnceLock::new(),
+            keyword_patterns: patterns,
+            scanned_bytes: AtomicU64::new(0),
             keyword_rules,
-            provider_prefixes,
+            provider_prefix_words,
+            provider_prefixes: OnceLock::new(),
             filters,
         })
+    }
+
+    /// The keyword automaton for a buffer of `len` bytes: the NFA until this detector has
+    /// scanned enough to make building the DFA worth it, then the DFA.
+    pub(crate) fn keyword_automaton(&self, len: usize) -> &AhoCorasick {
+        if let Some(dfa) = self.keywords_dfa.get() {
+            return dfa;
+        }
+        let before = self.scanned_bytes.fetch_add(len as u64, Ordering::Relaxed);
+        if before + len as u64 >= DFA_AFTER_BYTES {
+            return self
+                .keywords_dfa
+                .get_or_init(|| keyword_automaton(&self.keyword_patterns, AhoCorasickKind::DFA));
+        }
+        &self.keywords
     }
 
     /// Does `secret` start with a provider's token prefix (`ghp_`, `sk-ant-`, `AKIA`, …)? Such a
     /// value belongs to that provider's rule: if the rule rejected it (bad checksum, truncated),
     /// a generic rule must not report it instead.
     pub(crate) fn has_provider_prefix(&self, secret: &[u8]) -> bool {
+        let automaton = self.provider_prefixes.get_or_init(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .start_kind(aho_corasick::StartKind::Anchored)
+                .build(&self.provider_prefix_words)
+                .expect("prefix automaton builds from plain literals")
+        });
         let input = aho_corasick::Input::new(secret).anchored(aho_corasick::Anchored::Yes);
-        self.provider_prefixes.find(input).is_some()
+        automaton.find(input).is_some()
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -235,14 +273,15 @@ impl Detector {
 /// ending in a separator (`sg.`, `r8_`). Short words would make ordinary passwords look prefixed.
 fn provider_prefix_keywords<'a>(
     specs: impl Iterator<Item = &'a RuleSpec>,
-    extra: &'a [String],
+    extra: &'a [std::borrow::Cow<'static, str>],
 ) -> Vec<String> {
     let mut out: Vec<String> = specs
         .filter(|s| s.category != Category::Generic)
         .flat_map(|s| s.keywords.iter())
         .filter(|k| k.len() >= 4 || k.ends_with(['_', '-', '.']))
         .filter(|k| k.len() >= 3)
-        .chain(extra)
+        .map(String::as_str)
+        .chain(extra.iter().map(|k| &**k))
         .map(|k| k.to_ascii_lowercase())
         .collect();
     out.sort();

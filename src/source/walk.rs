@@ -52,7 +52,17 @@ pub fn walk<F>(roots: &[PathBuf], opts: &WalkOptions, visit: F)
 where
     F: Fn(Event) + Sync,
 {
-    let Some((first, rest)) = roots.split_first() else {
+    // A file named on the command line is read here, on the calling thread: the walker would
+    // treat it the same way (a root that is not a directory is visited without ignore rules),
+    // but starting its thread pool costs a pre-commit hook or an editor more than the scan.
+    let mut dirs = Vec::with_capacity(roots.len());
+    for root in roots {
+        match std::fs::metadata(root) {
+            Ok(md) if md.is_file() => visit_file(root.clone(), opts.max_file_size, &visit),
+            _ => dirs.push(root),
+        }
+    }
+    let Some((first, rest)) = dirs.split_first() else {
         return;
     };
     let mut builder = WalkBuilder::new(first);
@@ -88,28 +98,31 @@ where
             };
             // Not following symlinks means a link is neither a file nor a directory here; FIFOs
             // and devices are skipped too (reading a FIFO would block forever).
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                return WalkState::Continue;
-            }
-            let path = entry.into_path();
-            match read_file(&path, max) {
-                Ok(Content::Text(bytes)) => visit(Event::File { path, bytes }),
-                Ok(Content::Binary) => visit(Event::Skipped {
-                    path,
-                    reason: SkipReason::Binary,
-                }),
-                Ok(Content::TooLarge { size }) => visit(Event::Skipped {
-                    path,
-                    reason: SkipReason::TooLarge { size, limit: max },
-                }),
-                Err(err) => visit(Event::Unreadable {
-                    message: format!("{}: {err}", path.display()),
-                    path: Some(path),
-                }),
+            if entry.file_type().is_some_and(|t| t.is_file()) {
+                visit_file(entry.into_path(), max, visit);
             }
             WalkState::Continue
         })
     });
+}
+
+/// Reads one regular file and reports it as text, skipped or unreadable.
+fn visit_file<F: Fn(Event)>(path: PathBuf, max: u64, visit: &F) {
+    match read_file(&path, max) {
+        Ok(Content::Text(bytes)) => visit(Event::File { path, bytes }),
+        Ok(Content::Binary) => visit(Event::Skipped {
+            path,
+            reason: SkipReason::Binary,
+        }),
+        Ok(Content::TooLarge { size }) => visit(Event::Skipped {
+            path,
+            reason: SkipReason::TooLarge { size, limit: max },
+        }),
+        Err(err) => visit(Event::Unreadable {
+            message: format!("{}: {err}", path.display()),
+            path: Some(path),
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -131,6 +144,32 @@ mod tests {
             }
         });
         seen.into_inner().unwrap()
+    }
+
+    #[test]
+    fn a_file_root_is_read_even_when_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::write(d.join(".gitignore"), "ignored.txt\n").unwrap();
+        fs::write(d.join("ignored.txt"), "named").unwrap();
+        fs::write(d.join("big.txt"), "0123456789").unwrap();
+        let events = Mutex::new(Vec::new());
+        let opts = WalkOptions {
+            max_file_size: 5,
+            ..WalkOptions::default()
+        };
+        walk(&[d.join("ignored.txt"), d.join("big.txt")], &opts, |e| {
+            events.lock().unwrap().push(e)
+        });
+        let events = events.into_inner().unwrap();
+        assert!(matches!(&events[0], Event::File { bytes, .. } if bytes == b"named"));
+        assert!(matches!(
+            &events[1],
+            Event::Skipped {
+                reason: SkipReason::TooLarge { size: 10, limit: 5 },
+                ..
+            }
+        ));
     }
 
     #[test]
