@@ -191,10 +191,22 @@ fn move_to_vault_then_keyward_run_resolves_it() {
         &format!("import os\nX = '{pat2}'\n"),
     );
     assert_eq!(r["ok"], true, "{r}");
-    assert_eq!(
-        edited.unwrap(),
-        "import os\nX = os.environ[\"GITHUB_TOKEN_2\"]\n"
+    let edited = edited.unwrap();
+    assert_eq!(edited, "import os\nX = os.environ[\"GITHUB_TOKEN_2\"]\n");
+
+    // The edited program itself runs and reads the secret from the vault through `keyward run`.
+    std::fs::write(root.join("app.py"), format!("{edited}print(X)\n")).unwrap();
+    let py = common::run(
+        common::keyward()
+            .current_dir(root)
+            .env("BAO_ADDR", &bao.addr)
+            .env("BAO_TOKEN", &bao.token)
+            .env_remove("VAULT_ADDR")
+            .env_remove("VAULT_TOKEN")
+            .args(["run", "--", "python3", "app.py"]),
     );
+    assert!(py.status.success(), "{}", common::stderr(&py));
+    assert_eq!(common::stdout(&py).trim(), pat2);
     let stored = read_kv(&bao, "secret", &project).unwrap();
     assert_eq!(stored["GITHUB_TOKEN"], pat.as_str());
     assert_eq!(stored["GITHUB_TOKEN_2"], pat2.as_str());
