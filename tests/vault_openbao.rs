@@ -192,6 +192,7 @@ fn move_to_vault_then_keyward_run_resolves_it() {
     );
     assert_eq!(r["ok"], true, "{r}");
     let edited = edited.unwrap();
+    let edited = edited.as_str().expect("edited text");
     assert_eq!(edited, "import os\nX = os.environ[\"GITHUB_TOKEN_2\"]\n");
 
     // The edited program itself runs and reads the secret from the vault through `keyward run`.
