@@ -44,7 +44,10 @@ work=$(mktemp -d)
 repo="$work/repo"
 
 # Isolated git and keyward configuration: the benchmark must not depend on the machine.
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+# An empty global config of our own, not /dev/null: a tool that writes global config under
+# GIT_CONFIG_GLOBAL=/dev/null renames its lock file over /dev/null and breaks the machine.
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL="$work/empty-gitconfig"
+: >"$GIT_CONFIG_GLOBAL"
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.test
 export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.test
 export KEYWARD_USER_CONFIG=""

@@ -667,7 +667,7 @@ fn the_shim_fails_closed_without_the_binary_unless_the_policy_says_fail_open() {
         c.current_dir(r.path())
             .arg("install")
             .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null");
+            .env("GIT_CONFIG_GLOBAL", common::empty_git_config());
         if let Some(p) = policy {
             c.env("KEYWARD_POLICY", p);
         }

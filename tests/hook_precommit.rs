@@ -48,7 +48,7 @@ impl PreCommit {
     /// private PRE_COMMIT_HOME, and this keyward first on PATH.
     fn env(&self, c: &mut Command) {
         c.env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_GLOBAL", common::empty_git_config())
             .env("PRE_COMMIT_HOME", self.home.path())
             .env("PATH", path_with_keyward())
             .env_remove("GIT_INDEX_FILE");

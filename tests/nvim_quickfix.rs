@@ -82,7 +82,7 @@ fn run_nvim(nvim: &Path, script: &str, cwd: &Path, vars: &[(&str, &OsStr)]) -> N
         .env("XDG_STATE_HOME", scratch.path().join("state"))
         .env("XDG_CACHE_HOME", scratch.path().join("cache"))
         .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_GLOBAL", common::empty_git_config())
         .env_remove("KEYWARD_PATH")
         .env_remove("VIMINIT")
         .env_remove("NVIM_LISTEN_ADDRESS");

@@ -113,6 +113,21 @@ fn diags(p: &Value) -> Vec<Value> {
 }
 
 /// Opens `text` as Python, runs the vault action; returns (command result, applied edit if any).
+/// `keyward run -- CMD` in `root` against the dev server (and no ambient VAULT_* variables).
+fn keyward_run(root: &Path, bao: &Bao, cmd: &[&str]) -> std::process::Output {
+    common::run(
+        common::keyward()
+            .current_dir(root)
+            .env("BAO_ADDR", &bao.addr)
+            .env("BAO_TOKEN", &bao.token)
+            .env_remove("VAULT_ADDR")
+            .env_remove("VAULT_TOKEN")
+            .arg("run")
+            .arg("--")
+            .args(cmd),
+    )
+}
+
 fn run_vault_fix(c: &mut LspClient, repo: &Path, file: &str, text: &str) -> (Value, Option<Value>) {
     let uri = file_uri(&repo.join(file));
     c.open(&uri, "python", text);
@@ -197,15 +212,7 @@ fn move_to_vault_then_keyward_run_resolves_it() {
 
     // The edited program itself runs and reads the secret from the vault through `keyward run`.
     std::fs::write(root.join("app.py"), format!("{edited}print(X)\n")).unwrap();
-    let py = common::run(
-        common::keyward()
-            .current_dir(root)
-            .env("BAO_ADDR", &bao.addr)
-            .env("BAO_TOKEN", &bao.token)
-            .env_remove("VAULT_ADDR")
-            .env_remove("VAULT_TOKEN")
-            .args(["run", "--", "python3", "app.py"]),
-    );
+    let py = keyward_run(root, &bao, &["python3", "app.py"]);
     assert!(py.status.success(), "{}", common::stderr(&py));
     assert_eq!(common::stdout(&py).trim(), pat2);
     let stored = read_kv(&bao, "secret", &project).unwrap();
@@ -214,20 +221,10 @@ fn move_to_vault_then_keyward_run_resolves_it() {
     c.shutdown();
 
     // keyward run resolves the references and the program sees the secrets.
-    let out = common::run(
-        common::keyward()
-            .current_dir(root)
-            .env("BAO_ADDR", &bao.addr)
-            .env("BAO_TOKEN", &bao.token)
-            .env_remove("VAULT_ADDR")
-            .env_remove("VAULT_TOKEN")
-            .args([
-                "run",
-                "--",
-                "sh",
-                "-c",
-                "echo \"$GITHUB_TOKEN $GITHUB_TOKEN_2\"; exit 7",
-            ]),
+    let out = keyward_run(
+        root,
+        &bao,
+        &["sh", "-c", "echo \"$GITHUB_TOKEN $GITHUB_TOKEN_2\"; exit 7"],
     );
     assert_eq!(common::stdout(&out).trim(), format!("{pat} {pat2}"));
     assert_eq!(

@@ -395,16 +395,19 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| format!("internal error: {e}"))?
 }
 
+/// How the env-read idioms are spelled for this document's settings and project.
+fn env_options(settings: &ServerSettings, project: &str) -> env_read::Options {
+    env_read::Options {
+        kubernetes_secret: settings
+            .kubernetes_secret_name
+            .replace("{project}", project),
+    }
+}
+
 async fn move_to_env(inner: &Inner, args: CommandArgs) -> Result<String, String> {
     let t = Arc::new(target(inner, &args).await?);
     let (root, project) = root_of(&t.scanner, &t.path);
-    let opts = env_read::Options {
-        kubernetes_secret: t
-            .snap
-            .settings
-            .kubernetes_secret_name
-            .replace("{project}", &project),
-    };
+    let opts = env_options(&t.snap.settings, &project);
     let first = plan_fix(&t, &opts, &t.name)?;
     let settings = t.snap.settings.clone();
     let value = t.finding.secret.expose().to_string();
@@ -444,13 +447,7 @@ async fn move_to_vault(inner: &Inner, args: CommandArgs) -> Result<String, Strin
         "no vault configured: set vault.address and vault.token in the settings, or BAO_ADDR/BAO_TOKEN (VAULT_ADDR/VAULT_TOKEN)",
     )?;
     let (root, project) = root_of(&t.scanner, &t.path);
-    let opts = env_read::Options {
-        kubernetes_secret: t
-            .snap
-            .settings
-            .kubernetes_secret_name
-            .replace("{project}", &project),
-    };
+    let opts = env_options(&t.snap.settings, &project);
     let first = plan_fix(&t, &opts, &t.name)?;
     let vault_path = vault::expand_path(&v.path_template, &project);
     let settings = t.snap.settings.clone();

@@ -132,7 +132,7 @@ pub fn installer(dir: &Path) -> Command {
     let mut c = keyward();
     c.current_dir(dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null");
+        .env("GIT_CONFIG_GLOBAL", crate::common::empty_git_config());
     c
 }
 

@@ -66,12 +66,27 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// An empty file to point `GIT_CONFIG_GLOBAL` at, one per test process. Not `/dev/null`: a
+/// `git config --global` write under `GIT_CONFIG_GLOBAL=/dev/null` renames its lock file over
+/// /dev/null and turns the machine's /dev/null into a regular file.
+pub fn empty_git_config() -> &'static Path {
+    static FILE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        let dir =
+            std::env::temp_dir().join(format!("keyward-test-gitconfig-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir for the empty git config");
+        let file = dir.join("gitconfig");
+        std::fs::write(&file, "").expect("empty git config");
+        file
+    })
+}
+
 /// A git command in `dir` with a fixed identity and no global/system config or hooks.
 pub fn git(dir: &Path) -> Command {
     let mut c = Command::new("git");
     c.current_dir(dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_GLOBAL", empty_git_config())
         .env("GIT_AUTHOR_NAME", "Test Author")
         .env("GIT_AUTHOR_EMAIL", "author@example.test")
         .env("GIT_COMMITTER_NAME", "Test Author")
