@@ -225,6 +225,15 @@ impl Settings {
                 |p| p.display().to_string(),
             );
             for spec in &f.rule {
+                // A custom rule with a built-in id replaces that rule; for a locked rule that
+                // would be a way to switch it off, so only the policy itself may do it.
+                if !is_policy && s.is_locked(&spec.id) && crate::detect::is_builtin_rule(&spec.id) {
+                    s.warnings.push(weakening(format!(
+                        "[[rule]] id = \"{}\" (replaces a built-in rule)",
+                        spec.id
+                    )));
+                    continue;
+                }
                 s.sources
                     .insert(format!("rule.{}", spec.id), origin.clone());
                 s.custom_rules.push((origin_name.clone(), spec.clone()));
@@ -424,6 +433,26 @@ mod tests {
         assert!(!s.allow_skip);
         assert!(!s.fail_open, "a policy that sets fail_open decides it");
         assert_eq!(s.warnings.len(), 4, "{:?}", s.warnings);
+    }
+
+    #[test]
+    fn repo_cannot_replace_a_locked_builtin_rule() {
+        let rule = "[[rule]]\nid = \"github-pat-classic\"\nname = \"n\"\ncategory = \"api_key\"\nconfidence = \"low\"\nkeywords = [\"zz\"]\nregex = 'zz(never)'\nremediation = \"r\"\n";
+        let mine = rule.replace("github-pat-classic", "acme-key");
+        let s = Settings::merge(
+            None,
+            vec![
+                layer(LayerKind::Policy, "[policy]\nlocked_rules=[\"*\"]"),
+                layer(LayerKind::Repo, &format!("{rule}\n{mine}")),
+            ],
+        );
+        let ids: Vec<&str> = s.custom_rules.iter().map(|(_, r)| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["acme-key"],
+            "a new rule is an addition; a locked built-in id is not"
+        );
+        assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
     }
 
     #[test]

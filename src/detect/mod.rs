@@ -95,6 +95,11 @@ pub fn builtin_specs() -> Result<Vec<(&'static str, RuleSpec)>, DetectError> {
         .collect())
 }
 
+/// Whether `id` names a built-in rule (cheap: the rules are static tables).
+pub fn is_builtin_rule(id: &str) -> bool {
+    BUILTIN_RULES.iter().any(|r| r.id == id)
+}
+
 /// Like [`builtin_specs`] without the rules' example lists: what a scan needs, and no more.
 pub(crate) fn builtin_specs_for_scanning() -> Vec<(&'static str, RuleSpec)> {
     BUILTIN_RULES
