@@ -554,7 +554,7 @@ fn history_report(scan: &keyward::history::HistoryScan, root: &Path) -> Report {
     };
     for h in &scan.findings {
         rep.items.push(Item {
-            path: Some(h.path().to_string_lossy().replace('\\', "/")),
+            path: Some(report::display_path(h.path())),
             commit: Some(h.commit().id.clone()),
             finding: h.finding.clone(),
             suppressed: None,

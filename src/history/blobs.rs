@@ -25,8 +25,6 @@ use super::{
 };
 use crate::{detect::Finding, Scanner};
 
-/// Bytes git looks at to decide a file is binary (`buffer_is_binary`: a NUL in the first 8000).
-const BINARY_SNIFF: usize = 8000;
 /// Blobs handed to a worker at a time: small enough to balance, large enough to be cheap.
 const BATCH: usize = 32;
 
@@ -214,7 +212,7 @@ fn scan_one(
             return;
         }
     };
-    if memchr::memchr(0, &data[..data.len().min(BINARY_SNIFF)]).is_some() {
+    if crate::source::read::looks_binary(data) {
         counts.binary += 1;
         return;
     }

@@ -11,12 +11,8 @@ use super::{
 };
 use crate::{detect::Finding, Scanner};
 
-/// git's own binary test: a NUL byte in the first 8000 bytes (`buffer_is_binary`).
-const BINARY_PROBE: usize = 8000;
-
-pub fn is_binary(bytes: &[u8]) -> bool {
-    memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some()
-}
+// git's own binary test, shared with the tree scan and the history scan.
+use crate::source::read::looks_binary;
 
 /// What was scanned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,7 +156,7 @@ pub fn check_listed(
             continue;
         }
         let new = read(file.new_id)?;
-        if is_binary(&new) {
+        if looks_binary(&new) {
             out.skipped.push(Skipped::Binary {
                 path: file.path.clone(),
             });
@@ -249,7 +245,7 @@ pub fn check_files(scanner: &Scanner, paths: &[PathBuf]) -> Outcome {
                 continue;
             }
         };
-        if is_binary(&bytes) {
+        if looks_binary(&bytes) {
             out.skipped.push(Skipped::Binary { path: shown });
             continue;
         }
@@ -338,12 +334,12 @@ mod tests {
 
     #[test]
     fn binary_probe_matches_git() {
-        assert!(is_binary(b"PNG\0data"));
-        assert!(!is_binary(b"plain text\n"));
-        let mut late = vec![b'a'; BINARY_PROBE];
+        assert!(looks_binary(b"PNG\0data"));
+        assert!(!looks_binary(b"plain text\n"));
+        let mut late = vec![b'a'; crate::source::read::BINARY_SNIFF_LEN];
         late.push(0);
         assert!(
-            !is_binary(&late),
+            !looks_binary(&late),
             "a NUL after the first 8000 bytes is text, as in git"
         );
     }

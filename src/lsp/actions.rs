@@ -495,7 +495,7 @@ async fn add_to_baseline(inner: &Arc<Inner>, args: CommandArgs) -> Result<String
     let rel = snap
         .path
         .as_deref()
-        .map(|p| scanner.relative(p).to_string_lossy().replace('\\', "/"));
+        .map(|p| crate::report::display_path(&scanner.relative(p)));
     let shown = bpath.display().to_string();
     blocking(move || {
         let mut b = Baseline::load(&bpath).map_err(|e| e.to_string())?;
