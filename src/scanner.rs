@@ -36,6 +36,8 @@ pub struct Scanner {
     settings: Settings,
     detector: Detector,
     allowlist: Allowlist,
+    /// The org policy's own path allowlist, which still applies to the rules it locks.
+    policy_paths: Option<Allowlist>,
     baseline: Baseline,
 }
 
@@ -65,6 +67,7 @@ impl Scanner {
         );
         let detector = Detector::with_disabled(rules, &disabled)?;
         let allowlist = Allowlist::from_settings(&settings)?;
+        let policy_paths = policy_path_allowlist(&settings)?;
         let baseline = match &settings.baseline_path {
             Some(p) => Baseline::load(p)?,
             None => Baseline::default(),
@@ -73,6 +76,7 @@ impl Scanner {
             settings,
             detector,
             allowlist,
+            policy_paths,
             baseline,
         })
     }
@@ -175,21 +179,69 @@ impl Scanner {
 
     /// Path allowlists from the policy layer itself still apply to locked rules.
     fn policy_allowlisted(&self, rel_path: Option<&Path>) -> bool {
-        let Some(rel) = rel_path else { return false };
-        let policy_globs: Vec<String> = self
-            .settings
-            .layers
-            .iter()
-            .filter(|l| l.kind == config::LayerKind::Policy)
-            .flat_map(|l| l.file.allowlist.paths.clone())
-            .collect();
-        if policy_globs.is_empty() {
-            return false;
+        match (&self.policy_paths, rel_path) {
+            (Some(a), Some(rel)) => a.path_allowed(rel).is_some(),
+            _ => false,
         }
-        let s = Settings {
-            allow_paths: policy_globs,
-            ..Settings::default()
-        };
-        Allowlist::from_settings(&s).is_ok_and(|a| a.path_allowed(rel).is_some())
+    }
+}
+
+/// Built once per scanner, not per finding: the path globs of the org policy layer alone.
+fn policy_path_allowlist(settings: &Settings) -> Result<Option<Allowlist>, ScanError> {
+    let globs: Vec<String> = settings
+        .layers
+        .iter()
+        .filter(|l| l.kind == config::LayerKind::Policy)
+        .flat_map(|l| l.file.allowlist.paths.iter().cloned())
+        .collect();
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let only_policy = Settings {
+        allow_paths: globs,
+        ..Settings::default()
+    };
+    Ok(Some(Allowlist::from_settings(&only_policy)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{ConfigFile, Layer, LayerKind};
+
+    fn layer(kind: LayerKind, text: &str) -> Layer {
+        let file: ConfigFile = toml::from_str(text).unwrap();
+        Layer {
+            kind,
+            path: None,
+            file,
+        }
+    }
+
+    fn token() -> String {
+        let body = "Zq8RtY2uVw3XyA4bC5dE6fG7hJ8kL9";
+        let sum = crate::detect::validate::base62_crc32(body.as_bytes());
+        format!("ghp_{body}{}", std::str::from_utf8(&sum).unwrap())
+    }
+
+    #[test]
+    fn locked_rules_ignore_repository_path_allowlists_but_not_the_policys() {
+        let settings = Settings::merge(
+            None,
+            vec![
+                layer(
+                    LayerKind::Policy,
+                    "[policy]\nlocked_rules = [\"*\"]\n[allowlist]\npaths = [\"vendor/**\"]",
+                ),
+                layer(LayerKind::Repo, "[allowlist]\npaths = [\"fixtures/**\"]"),
+            ],
+        );
+        let scanner = Scanner::new(settings).unwrap();
+        let text = format!("t = \"{}\"\n", token());
+        let in_repo_allowlist = scanner.scan(Some(Path::new("fixtures/a.py")), text.as_bytes());
+        assert_eq!(in_repo_allowlist.findings.len(), 1, "{in_repo_allowlist:?}");
+        let in_policy_allowlist = scanner.scan(Some(Path::new("vendor/a.py")), text.as_bytes());
+        assert!(in_policy_allowlist.findings.is_empty());
+        assert_eq!(in_policy_allowlist.suppressed.len(), 1);
     }
 }
