@@ -8,6 +8,7 @@
 pub mod config;
 pub mod detect;
 pub mod fix;
+pub mod fsutil;
 pub mod history;
 pub mod hook;
 pub mod inventory;

@@ -161,6 +161,12 @@ fn explain(path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
             println!("  {w}");
         }
     }
+    if !s.trust_notes.is_empty() {
+        println!("\nrepository settings ignored (a repository may make keyward stricter, never choose where a token or secret is sent, or what runs):");
+        for n in &s.trust_notes {
+            println!("  {n}");
+        }
+    }
     Ok(EXIT_CLEAN)
 }
 

@@ -88,6 +88,10 @@ pub struct VaultSection {
     pub path: Option<String>,
     /// Namespace header for Vault Enterprise / OpenBao namespaces.
     pub namespace: Option<String>,
+    /// KV locations (`mount/path` prefixes) `keyward run` may resolve beyond the project's own
+    /// `mount/path`. Honoured in the user config and org policy only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow_refs: Vec<String>,
 }
 
 /// What an org policy locks.

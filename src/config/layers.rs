@@ -93,6 +93,9 @@ pub struct Settings {
     pub sources: SourcesOf,
     /// Attempts by a later layer to weaken a locked setting; they were ignored.
     pub warnings: Vec<String>,
+    /// Repository settings a repository may not decide (where a token or secret is sent); they
+    /// were ignored. Front-ends show these where the setting would have mattered.
+    pub trust_notes: Vec<String>,
     pub layers: Vec<Layer>,
 }
 
@@ -136,6 +139,7 @@ impl Default for Settings {
             locked_rules: BTreeSet::new(),
             sources,
             warnings: Vec::new(),
+            trust_notes: Vec::new(),
             layers: Vec::new(),
         }
     }
@@ -146,7 +150,9 @@ impl Settings {
     /// loose files).
     pub fn load(root: Option<&Path>) -> Result<Settings, ConfigError> {
         let layers = load_layers(root)?;
-        Ok(Settings::merge(root, layers))
+        let s = Settings::merge(root, layers);
+        super::trust::check_baseline_path(&s)?;
+        Ok(s)
     }
 
     /// Like [`Settings::load`], plus extra repository-level files given on the command line
@@ -159,7 +165,9 @@ impl Settings {
         for p in extra {
             layers.push(read_layer(LayerKind::Repo, p)?);
         }
-        Ok(Settings::merge(root, layers))
+        let s = Settings::merge(root, layers);
+        super::trust::check_baseline_path(&s)?;
+        Ok(s)
     }
 
     /// True when the org policy locked this rule.
@@ -287,13 +295,25 @@ impl Settings {
                 }
             }
             let v = &f.vault;
+            if layer.kind == LayerKind::Repo && !v.allow_refs.is_empty() {
+                s.trust_notes.push(format!(
+                    "{origin}: ignored `vault.allow_refs`: only the user config or org policy may widen what `keyward run` resolves"
+                ));
+            }
             for (key, val, slot) in [
                 ("vault.address", &v.address, &mut s.vault.address),
                 ("vault.mount", &v.mount, &mut s.vault.mount),
                 ("vault.path", &v.path, &mut s.vault.path),
                 ("vault.namespace", &v.namespace, &mut s.vault.namespace),
             ] {
-                if val.is_some() {
+                // Where the token (and, for the vault fix, the secret) goes is the user's and
+                // the org's call: a cloned repository must not point it at its own server.
+                let chooses_server = matches!(key, "vault.address" | "vault.namespace");
+                if let (Some(v), true) = (val, chooses_server && layer.kind == LayerKind::Repo) {
+                    s.trust_notes.push(format!(
+                        "{origin}: ignored `{key} = {v:?}`: a repository may not choose where keyward sends a token or secret; set it in the user config or BAO_ADDR/BAO_NAMESPACE"
+                    ));
+                } else if val.is_some() {
                     slot.clone_from(val);
                     s.sources.insert(key.into(), origin.clone());
                 }

@@ -6,6 +6,7 @@
 
 mod file;
 mod layers;
+pub mod trust;
 
 pub use file::{ConfigFile, PolicySection};
 pub use layers::{

@@ -194,41 +194,16 @@ pub fn add_example(path: &Path, name: &str) -> io::Result<bool> {
     Ok(true)
 }
 
-/// Temp file in the same directory + rename: a crash never leaves half a file. Keeps the
-/// permissions of an existing file; a new `private` one (the `.env` holding values) is 0600 on
-/// Unix, while files meant to be committed (`.gitignore`, `.env.example`, the refs file) follow
-/// the umask like any file the user creates.
+/// Writes through [`crate::fsutil::write_atomic`]: a crash never leaves half a file and no
+/// symlink is followed. A `private` file (the `.env` holding values) is 0600; files meant to be
+/// committed (`.gitignore`, `.env.example`, the refs file) keep their mode or follow the umask.
 pub fn write_atomically(path: &Path, text: &str, private: bool) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{file_name}.keyward-tmp"));
-    std::fs::write(&tmp, text)?;
-    let perms = match std::fs::metadata(path) {
-        Ok(m) => Some(m.permissions()),
-        Err(_) if private => private_permissions(),
-        Err(_) => None,
+    let mode = if private {
+        crate::fsutil::Mode::Private
+    } else {
+        crate::fsutil::Mode::Shared
     };
-    if let Some(p) = perms {
-        std::fs::set_permissions(&tmp, p)?;
-    }
-    std::fs::rename(&tmp, path)
-}
-
-#[cfg(unix)]
-fn private_permissions() -> Option<std::fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(std::fs::Permissions::from_mode(0o600))
-}
-
-#[cfg(not(unix))]
-fn private_permissions() -> Option<std::fs::Permissions> {
-    None
+    crate::fsutil::write_atomic(path, text.as_bytes(), mode, None)
 }
 
 #[cfg(test)]

@@ -24,6 +24,23 @@ pub fn is_ignored(root: &Path, rel: &str) -> Option<bool> {
     }
 }
 
+/// Whether git tracks `rel` (relative to `root`): a tracked file stays in every commit whatever
+/// `.gitignore` says, so it must never receive a secret. `None` when git cannot tell.
+pub fn is_tracked(root: &Path, rel: &str) -> Option<bool> {
+    let out = Command::new("git")
+        .current_dir(root)
+        .args(["ls-files", "--error-unmatch", "--", rel])
+        .output()
+        .ok()?;
+    match out.status.code() {
+        Some(0) => Some(true),
+        Some(1) if !String::from_utf8_lossy(&out.stderr).contains("not a git repository") => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
 /// The line to append to `.gitignore` text so `rel` is ignored, if it is not listed already.
 pub fn missing_line(gitignore: &str, rel: &str) -> Option<String> {
     let anchored = format!("/{rel}");

@@ -11,7 +11,6 @@
 
 use std::{
     fs,
-    io::Write,
     path::{Path, PathBuf},
     process::Command,
 };
@@ -166,19 +165,9 @@ pub enum Action {
 }
 
 fn write_executable(path: &Path, text: &str) -> Result<(), HookError> {
-    // Write beside and rename, so a crash never leaves a half-written hook git would run.
-    let tmp = path.with_extension("keyward-tmp");
-    {
-        let mut f = fs::File::create(&tmp).map_err(io(&tmp))?;
-        f.write_all(text.as_bytes()).map_err(io(&tmp))?;
-        f.sync_all().map_err(io(&tmp))?;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(&tmp, fs::Permissions::from_mode(0o755)).map_err(io(&tmp))?;
-    }
-    fs::rename(&tmp, path).map_err(io(path))
+    // Beside and renamed, never through a symlink: a crash never leaves a half-written hook.
+    crate::fsutil::write_atomic(path, text.as_bytes(), crate::fsutil::Mode::Executable, None)
+        .map_err(io(path))
 }
 
 /// Installs the pre-commit shim into `hooks_dir`, keeping an existing hook as a chained backup.
@@ -290,7 +279,13 @@ pub fn install_global(
     };
     let state_path = dir.join(STATE_FILE);
     let text = toml::to_string(&state).map_err(|e| HookError::Usage(e.to_string()))?;
-    fs::write(&state_path, text).map_err(io(&state_path))?;
+    crate::fsutil::write_atomic(
+        &state_path,
+        text.as_bytes(),
+        crate::fsutil::Mode::Shared,
+        None,
+    )
+    .map_err(io(&state_path))?;
     let cfg = ShimConfig {
         keyward_bin: keyward_bin.to_path_buf(),
         fail_open,

@@ -227,7 +227,8 @@ pub async fn code_actions(inner: &Inner, params: CodeActionParams) -> Option<Cod
         if let (Ok(()), Some(v)) = (&movable, &vault) {
             let (_, project) = root_of(&scanner, snap.path.as_deref().unwrap_or(Path::new(".")));
             let title = format!(
-                "Move to Vault as {name} ({}/{})",
+                "Move to Vault at {}: {}/{} as {name}",
+                crate::config::trust::host_of(&v.conn.address),
                 v.mount,
                 vault::expand_path(&v.path_template, &project)
             );
@@ -404,6 +405,16 @@ fn env_options(settings: &ServerSettings, project: &str) -> env_read::Options {
     }
 }
 
+/// Refuses, before anything is stored, a file the fix would write that is a symlink or lies
+/// outside the repository (the file names come from workspace-settable settings).
+fn check_write_targets(root: &Path, rels: &[&str]) -> Result<(), String> {
+    for rel in rels {
+        crate::fsutil::check_target(&root.join(rel), Some(root))
+            .map_err(|e| format!("Nothing was changed: {e}"))?;
+    }
+    Ok(())
+}
+
 async fn move_to_env(inner: &Inner, args: CommandArgs) -> Result<String, String> {
     let t = Arc::new(target(inner, &args).await?);
     let (root, project) = root_of(&t.scanner, &t.path);
@@ -413,6 +424,16 @@ async fn move_to_env(inner: &Inner, args: CommandArgs) -> Result<String, String>
     let value = t.finding.secret.expose().to_string();
     let t2 = t.clone();
     let (fix, stored_as, ignore) = blocking(move || {
+        check_write_targets(
+            &root,
+            &[&settings.env_file, &settings.env_example_file, ".gitignore"],
+        )?;
+        if gitignore::is_tracked(&root, &settings.env_file) == Some(true) {
+            return Err(format!(
+                "Nothing was changed: {} is tracked by git, so a secret written there would be committed (whatever .gitignore says). Untrack it (`git rm --cached {}`) or choose another keyward.envFile",
+                settings.env_file, settings.env_file
+            ));
+        }
         // Ignored first, written second: the value never sits in a file git would pick up.
         let ignore = gitignore::ensure_ignored(&root, &settings.env_file)
             .map_err(|e| format!("cannot update .gitignore: {e}"))?;
@@ -443,9 +464,21 @@ async fn move_to_env(inner: &Inner, args: CommandArgs) -> Result<String, String>
 
 async fn move_to_vault(inner: &Inner, args: CommandArgs) -> Result<String, String> {
     let t = Arc::new(target(inner, &args).await?);
-    let v = vault_target(&t.snap.settings, t.scanner.settings()).ok_or(
-        "no vault configured: set vault.address and vault.token in the settings, or BAO_ADDR/BAO_TOKEN (VAULT_ADDR/VAULT_TOKEN)",
-    )?;
+    let ignored = t.scanner.settings().trust_notes.join("; ");
+    for note in &t.scanner.settings().trust_notes {
+        inner
+            .client
+            .log_message(MessageType::WARNING, format!("keyward: {note}"))
+            .await;
+    }
+    let v = vault_target(&t.snap.settings, t.scanner.settings()).ok_or_else(|| {
+        let also = if ignored.is_empty() {
+            String::new()
+        } else {
+            format!(" ({ignored})")
+        };
+        format!("no vault configured: set vault.address and vault.token in the settings, or BAO_ADDR/BAO_TOKEN (VAULT_ADDR/VAULT_TOKEN){also}")
+    })?;
     let (root, project) = root_of(&t.scanner, &t.path);
     let opts = env_options(&t.snap.settings, &project);
     let first = plan_fix(&t, &opts, &t.name)?;
@@ -454,6 +487,7 @@ async fn move_to_vault(inner: &Inner, args: CommandArgs) -> Result<String, Strin
     let value = t.finding.secret.expose().to_string();
     let t2 = t.clone();
     let (fix, r) = blocking(move || {
+        check_write_targets(&root, &[&settings.refs_file, &settings.env_example_file])?;
         let client = vault::Client::new(v.conn);
         let r = client
             .store(&v.mount, &vault_path, &first.env_name, &value)

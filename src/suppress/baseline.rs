@@ -137,11 +137,15 @@ impl Baseline {
         )
     }
 
-    /// Writes atomically (temp file + rename), so an interrupted write never leaves half a file.
+    /// Writes atomically through [`crate::fsutil::write_atomic`] (no symlink followed), so an
+    /// interrupted write never leaves half a file.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        let tmp = path.with_extension("toml.tmp");
-        std::fs::write(&tmp, self.to_toml())?;
-        std::fs::rename(&tmp, path)
+        crate::fsutil::write_atomic(
+            path,
+            self.to_toml().as_bytes(),
+            crate::fsutil::Mode::Shared,
+            None,
+        )
     }
 }
 
