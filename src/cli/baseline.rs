@@ -104,26 +104,32 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
         });
     }
 
-    let mut merged = Baseline::default();
-    let stale_fps: std::collections::HashSet<&str> =
-        stale.iter().map(|e| e.fingerprint.as_str()).collect();
-    for e in existing.entries() {
-        if !(args.prune && stale_fps.contains(e.fingerprint.as_str())) {
-            merged.insert(e.clone());
+    // Keep the existing salt so entries other branches added still match; an unsalted (0.1)
+    // baseline is rekeyed with a fresh one.
+    let mut merged = existing.clone();
+    if args.prune {
+        for e in &stale {
+            merged.remove_key(&e.fingerprint);
         }
     }
+    let migrated = merged.migrate();
     let before = merged.len();
     for i in &collected.report.items {
-        merged.insert(BaselineEntry {
-            fingerprint: i.finding.fingerprint(),
-            rule: i.finding.rule_id().to_string(),
-            paths: vec![i.path.clone().unwrap_or_else(|| "<stdin>".into())],
-        });
+        merged.insert_finding(
+            &i.finding.fingerprint(),
+            i.finding.rule_id(),
+            vec![i.path.clone().unwrap_or_else(|| "<stdin>".into())],
+        );
     }
     let added = merged.len() - before;
     merged
         .save(&file)
         .with_context(|| format!("cannot write {shown}"))?;
+    if migrated {
+        eprintln!(
+            "keyward: note: {shown} was an unsalted (version 1) baseline; rewrote it keyed with a random per-repository salt (version 2). Commit it; keyward 0.1 cannot read it"
+        );
+    }
     let stale_note = match (stale.len(), args.prune) {
         (0, _) => String::new(),
         (n, true) => format!(", {n} stale removed"),

