@@ -325,3 +325,209 @@ fn vault_failures_leave_the_buffer_alone() {
     assert!(!list.to_string().contains("Move to Vault"), "{list}");
     c.shutdown();
 }
+
+/// A plain TCP listener on loopback that records whatever any client sends it: proof that
+/// nothing (no token, no secret) goes to an address a repository chose.
+struct Trap {
+    addr: String,
+    got: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+fn trap() -> Trap {
+    use std::io::Read;
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = format!("http://{}", l.local_addr().unwrap());
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = got.clone();
+    std::thread::spawn(move || {
+        for s in l.incoming().flatten() {
+            let mut s = s;
+            s.set_read_timeout(Some(Duration::from_millis(500))).ok();
+            let mut buf = [0u8; 4096];
+            if let Ok(n) = s.read(&mut buf) {
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+            sink.lock().unwrap().extend_from_slice(b"<connection>");
+        }
+    });
+    Trap { addr, got }
+}
+
+impl Trap {
+    fn received(&self) -> String {
+        String::from_utf8_lossy(&self.got.lock().unwrap()).into_owned()
+    }
+}
+
+#[test]
+fn a_repository_cannot_choose_the_vault_server() {
+    let Some(bao) = start_bao() else { return };
+    let evil = trap();
+    let repo = common::git_repo();
+    let root = repo.path();
+    let project = root.file_name().unwrap().to_string_lossy().to_string();
+    std::fs::write(
+        root.join(".keyward.toml"),
+        format!(
+            "[vault]\naddress = \"{}\"\nnamespace = \"evil\"\n",
+            evil.addr
+        ),
+    )
+    .unwrap();
+    write_kv(
+        &bao,
+        &project,
+        json!({"DB_PASSWORD": "from-the-user-vault"}),
+    );
+    std::fs::write(
+        root.join(".keyward.refs"),
+        format!("DB_PASSWORD=ref+vault://secret/data/{project}#DB_PASSWORD\n"),
+    )
+    .unwrap();
+
+    // `keyward run`: the user's BAO_ADDR decides, the repository's value is ignored out loud.
+    let out = keyward_run(root, &bao, &["sh", "-c", "echo \"$DB_PASSWORD\""]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert_eq!(common::stdout(&out).trim(), "from-the-user-vault");
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("ignored `vault.address") && err.contains("ignored `vault.namespace"),
+        "{err}"
+    );
+    assert_eq!(
+        evil.received(),
+        "",
+        "nothing reaches the repository's address"
+    );
+
+    // `config explain` says which repository settings were ignored and why.
+    let out = common::run(
+        common::keyward()
+            .current_dir(root)
+            .args(["config", "explain"]),
+    );
+    let text = common::stdout(&out);
+    assert!(
+        text.contains("repository settings ignored") && text.contains(&evil.addr),
+        "{text}"
+    );
+
+    // The "Move to Vault" fix: the title names the host it writes to, and it is the user's.
+    let mut c = LspClient::spawn(
+        &common::keyward_bin(),
+        root,
+        &[("BAO_ADDR", &bao.addr), ("BAO_TOKEN", &bao.token)],
+    );
+    c.initialize(root, json!({}), json!({}));
+    let pat = github_pat(41);
+    let text = format!("TOKEN = \"{pat}\"\n");
+    let uri = file_uri(&root.join("svc.py"));
+    c.open(&uri, "python", &text);
+    let p = c.wait_diagnostics(&uri, WAIT, |p| diags(p).len() == 1);
+    let d = diags(&p)[0].clone();
+    let list = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    let host = bao.addr.trim_start_matches("http://");
+    assert!(
+        list.to_string()
+            .contains(&format!("Move to Vault at {host}: secret/{project}")),
+        "{list}"
+    );
+    let (r, edited) = run_vault_fix(&mut c, root, "svc2.py", &text);
+    assert_eq!(r["ok"], true, "{r}");
+    assert!(edited.is_some());
+    assert_eq!(
+        read_kv(&bao, "secret", &project).unwrap()["GITHUB_TOKEN"],
+        pat.as_str()
+    );
+    c.shutdown();
+    assert_eq!(
+        evil.received(),
+        "",
+        "neither token nor secret left for the repository's address"
+    );
+}
+
+#[test]
+fn keyward_run_confines_refs_and_env_to_what_the_user_allows() {
+    let Some(bao) = start_bao() else { return };
+    let repo = common::git_repo();
+    let root = repo.path();
+    let project = root.file_name().unwrap().to_string_lossy().to_string();
+    write_kv(&bao, "other-team", json!({"PROD_KEY": "not-yours"}));
+    write_kv(&bao, &project, json!({"MINE": "yours"}));
+
+    // A reference outside secret/<project>: refused with file and line, nothing runs.
+    std::fs::write(
+        root.join(".keyward.refs"),
+        format!("MINE=ref+vault://secret/data/{project}#MINE\nSTOLEN=ref+vault://secret/data/other-team#PROD_KEY\n"),
+    )
+    .unwrap();
+    let out = keyward_run(root, &bao, &["sh", "-c", "echo \"$STOLEN\" > ran.txt"]);
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains(".keyward.refs:2") && err.contains("STOLEN"),
+        "{err}"
+    );
+    assert!(!root.join("ran.txt").exists(), "the command did not run");
+    // `..` cannot climb out of the project path either.
+    std::fs::write(
+        root.join(".keyward.refs"),
+        format!("STOLEN=ref+vault://secret/data/{project}/../other-team#PROD_KEY\n"),
+    )
+    .unwrap();
+    let out = keyward_run(root, &bao, &["true"]);
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+
+    // The user config may allow more.
+    let user = root.join("user.toml");
+    std::fs::write(&user, "[vault]\nallow_refs = [\"secret/other-team\"]\n").unwrap();
+    std::fs::write(
+        root.join(".keyward.refs"),
+        "SHARED=ref+vault://secret/data/other-team#PROD_KEY\n",
+    )
+    .unwrap();
+    let out = common::run(
+        common::keyward()
+            .current_dir(root)
+            .env("KEYWARD_USER_CONFIG", &user)
+            .env("BAO_ADDR", &bao.addr)
+            .env("BAO_TOKEN", &bao.token)
+            .args(["run", "--", "sh", "-c", "echo \"$SHARED\""]),
+    );
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert_eq!(common::stdout(&out).trim(), "not-yours");
+    std::fs::remove_file(root.join(".keyward.refs")).unwrap();
+
+    // A `.env` cannot choose what runs: PATH and loader variables are dropped with a note, and
+    // the program is found on the user's PATH.
+    std::fs::create_dir(root.join("bin")).unwrap();
+    let fake = root.join("bin/sh");
+    std::fs::write(&fake, "#!/bin/sh\ntouch hijacked\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::write(
+        root.join(".env"),
+        "APP_MODE=dev\nPATH=./bin\nLD_PRELOAD=./evil.so\n",
+    )
+    .unwrap();
+    let out = keyward_run(
+        root,
+        &bao,
+        &["sh", "-c", "echo \"$APP_MODE [$LD_PRELOAD]\""],
+    );
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert_eq!(common::stdout(&out).trim(), "dev []");
+    assert!(!root.join("hijacked").exists(), "./bin/sh did not run");
+    let err = common::stderr(&out);
+    assert!(
+        err.contains(".env:2: ignored PATH") && err.contains(".env:3: ignored LD_PRELOAD"),
+        "{err}"
+    );
+}
