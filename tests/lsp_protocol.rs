@@ -482,3 +482,135 @@ fn fixes_are_offered_when_the_client_drops_diagnostic_data() {
     assert!(r.as_array().is_none_or(|a| a.is_empty()), "{r}");
     c.shutdown();
 }
+
+/// Runs the env fix on `file` and returns the command's result and whether an edit was sent.
+fn try_env_fix(c: &mut LspClient, repo: &Path, file: &str, text: &str) -> (Value, bool) {
+    let uri = file_uri(&repo.join(file));
+    c.open(&uri, "python", text);
+    let p = c.wait_diagnostics(&uri, WAIT, has_findings(1));
+    let (_, list) = actions(c, &uri, &p);
+    let a = action(&list, "Move to environment variable").clone();
+    let before = c.server_requests.len();
+    let r = c.request(
+        "workspace/executeCommand",
+        json!({"command": "keyward.moveToEnv", "arguments": a["command"]["arguments"]}),
+    );
+    let edited = c.server_requests[before..]
+        .iter()
+        .any(|r| r["method"] == "workspace/applyEdit");
+    (r, edited)
+}
+
+#[cfg(unix)]
+#[test]
+fn env_fix_never_writes_through_a_committed_symlink() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("bashrc");
+    std::fs::write(&victim, "# the user's own file\n").unwrap();
+    let repo = common::git_repo();
+    let root = repo.path();
+    // Links at the names 0.1 used for its temp files: one out of the repository, one into a
+    // tracked file.
+    std::fs::create_dir(root.join("public")).unwrap();
+    std::fs::write(root.join("public/leak.txt"), "public\n").unwrap();
+    symlink(&victim, root.join("..gitignore.keyward-tmp")).unwrap();
+    symlink("public/leak.txt", root.join("..env.keyward-tmp")).unwrap();
+    symlink(&victim, root.join("..env.example.keyward-tmp")).unwrap();
+    common::git_ok(root, &["add", "-A"]);
+    let (mut c, _) = start(root, json!({}), json!({}));
+    let pat = github_pat(51);
+    let (r, edited) = try_env_fix(&mut c, root, "a.py", &format!("T = \"{pat}\"\n"));
+    assert_eq!(r["ok"], true, "{r}");
+    assert!(edited);
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "# the user's own file\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("public/leak.txt")).unwrap(),
+        "public\n"
+    );
+    assert!(std::fs::read_to_string(root.join(".env"))
+        .unwrap()
+        .contains(&pat));
+    c.shutdown();
+
+    // The target itself a symlink: refused, said why, nothing written, no edit.
+    let repo = common::git_repo();
+    let root = repo.path();
+    symlink(&victim, root.join(".env")).unwrap();
+    let (mut c, _) = start(root, json!({}), json!({}));
+    let (r, edited) = try_env_fix(
+        &mut c,
+        root,
+        "b.py",
+        &format!("T = \"{}\"\n", github_pat(52)),
+    );
+    assert_eq!(r["ok"], false, "{r}");
+    assert!(
+        r["message"].as_str().unwrap().contains("symbolic link"),
+        "{r}"
+    );
+    assert!(!edited);
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "# the user's own file\n"
+    );
+    c.shutdown();
+}
+
+#[test]
+fn env_fix_refuses_tracked_and_outside_targets() {
+    // A committed .env that .gitignore also lists is still tracked: refused.
+    let repo = common::git_repo();
+    let root = repo.path();
+    std::fs::write(root.join(".env"), "EXISTING=1\n").unwrap();
+    common::git_ok(root, &["add", ".env"]);
+    std::fs::write(root.join(".gitignore"), ".env\n").unwrap();
+    let (mut c, _) = start(root, json!({}), json!({}));
+    let pat = github_pat(53);
+    let (r, edited) = try_env_fix(&mut c, root, "a.py", &format!("T = \"{pat}\"\n"));
+    assert_eq!(r["ok"], false, "{r}");
+    let m = r["message"].as_str().unwrap();
+    assert!(m.contains("tracked by git") && !m.contains(&pat), "{m}");
+    assert!(!edited);
+    assert_eq!(
+        std::fs::read_to_string(root.join(".env")).unwrap(),
+        "EXISTING=1\n"
+    );
+    c.shutdown();
+
+    // envFile (workspace-settable) naming a tracked source file, or a file outside: refused.
+    let outer = tempfile::tempdir().unwrap();
+    let root = outer.path().join("repo");
+    std::fs::create_dir(&root).unwrap();
+    common::git_ok(&root, &["init", "-q", "-b", "main"]);
+    std::fs::create_dir(root.join("public")).unwrap();
+    std::fs::write(root.join("public/config.js"), "// config\n").unwrap();
+    common::git_ok(&root, &["add", "-A"]);
+    for (env_file, why) in [
+        ("public/config.js", "tracked by git"),
+        ("../outside.env", "outside the repository"),
+    ] {
+        let (mut c, _) = start(&root, json!({}), json!({"envFile": env_file}));
+        let (r, edited) = try_env_fix(
+            &mut c,
+            &root,
+            "b.py",
+            &format!("T = \"{}\"\n", github_pat(54)),
+        );
+        assert_eq!(r["ok"], false, "{env_file}: {r}");
+        assert!(
+            r["message"].as_str().unwrap().contains(why),
+            "{env_file}: {r}"
+        );
+        assert!(!edited);
+        c.shutdown();
+    }
+    assert_eq!(
+        std::fs::read_to_string(root.join("public/config.js")).unwrap(),
+        "// config\n"
+    );
+    assert!(!outer.path().join("outside.env").exists());
+}
