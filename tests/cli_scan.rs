@@ -443,3 +443,127 @@ fn keywards_own_repository_scans_clean() {
     let o = kw(root, &["scan", "."]);
     assert_code(&o, 0);
 }
+
+/// The unsalted fingerprint keyward reports for the one finding in `dir`.
+fn only_fingerprint(dir: &Path) -> String {
+    let o = kw(dir, &["scan", "--no-baseline", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    v["findings"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn baseline_keys_are_salted_per_repository_and_old_baselines_migrate() {
+    let pat = github_pat(61);
+    let (a, b) = (git_repo(), git_repo());
+    for r in [&a, &b] {
+        write(r.path(), "legacy.py", format!("KEY = \"{pat}\"\n"));
+        assert_code(&kw(r.path(), &["baseline"]), 0);
+    }
+    let fp = only_fingerprint(a.path());
+    let ta = fs::read_to_string(a.path().join(".keyward-baseline.toml")).unwrap();
+    let tb = fs::read_to_string(b.path().join(".keyward-baseline.toml")).unwrap();
+    assert!(
+        ta.contains("version = 2") && ta.contains("salt = \""),
+        "{ta}"
+    );
+    assert!(
+        !ta.contains(&fp),
+        "a committed baseline does not hold sha256(rule, secret): {ta}"
+    );
+    let key = |t: &str| {
+        t.lines()
+            .find(|l| l.starts_with("fingerprint"))
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(
+        key(&ta),
+        key(&tb),
+        "the same secret keys differently in two repositories"
+    );
+    assert_code(&kw(a.path(), &["scan"]), 0);
+
+    // A 0.1 (unsalted) baseline still suppresses, and `keyward baseline` rewrites it salted.
+    let c = git_repo();
+    write(c.path(), "legacy.py", format!("KEY = \"{pat}\"\n"));
+    write(
+        c.path(),
+        ".keyward-baseline.toml",
+        format!("version = 1\n\n[[finding]]\nfingerprint = \"{fp}\"\nrule = \"github-pat-classic\"\npaths = [\"legacy.py\"]\n"),
+    );
+    assert_code(&kw(c.path(), &["scan"]), 0);
+    let o = kw(c.path(), &["baseline"]);
+    assert_code(&o, 0);
+    assert!(stderr(&o).contains("0 added, 1 total"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("unsalted"), "{}", stderr(&o));
+    let tc = fs::read_to_string(c.path().join(".keyward-baseline.toml")).unwrap();
+    assert!(tc.contains("version = 2") && !tc.contains(&fp), "{tc}");
+    assert_code(&kw(c.path(), &["scan"]), 0);
+    assert_code(&kw(c.path(), &["baseline", "--check"]), 0);
+}
+
+#[test]
+fn baseline_path_outside_the_repository_is_refused() {
+    let outer = tempfile::tempdir().unwrap();
+    let root = outer.path().join("repo");
+    fs::create_dir(&root).unwrap();
+    common::git_ok(&root, &["init", "-q", "-b", "main"]);
+    write(
+        &root,
+        "legacy.py",
+        format!("KEY = \"{}\"\n", github_pat(62)),
+    );
+    write(
+        &root,
+        ".keyward.toml",
+        "# mine\n[baseline]\npath = \"../x.toml\"\n",
+    );
+    for args in [&["baseline"][..], &["scan"][..]] {
+        let o = kw(&root, args);
+        assert_code(&o, 2);
+        let err = stderr(&o);
+        assert!(
+            err.contains(".keyward.toml:3")
+                && err.contains("baseline.path")
+                && err.contains("outside the repository"),
+            "{err}"
+        );
+    }
+    assert!(!outer.path().join("x.toml").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn baseline_is_never_written_through_a_symlink() {
+    use std::os::unix::fs::symlink;
+    let outer = tempfile::tempdir().unwrap();
+    let victim = outer.path().join("x");
+    fs::write(&victim, "keep\n").unwrap();
+    let root = outer.path().join("repo");
+    fs::create_dir(&root).unwrap();
+    common::git_ok(&root, &["init", "-q", "-b", "main"]);
+    write(
+        &root,
+        "legacy.py",
+        format!("KEY = \"{}\"\n", github_pat(63)),
+    );
+    // 0.1's fixed temp name, committed as a link out of the repository.
+    symlink("../x", root.join(".keyward-baseline.toml.tmp")).unwrap();
+    assert_code(&kw(&root, &["baseline"]), 0);
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "keep\n");
+    assert!(fs::read_to_string(root.join(".keyward-baseline.toml"))
+        .unwrap()
+        .contains("github-pat-classic"));
+
+    // The baseline itself a link (to a file that reads as a baseline): refused, target untouched.
+    fs::write(&victim, "version = 1\n").unwrap();
+    fs::remove_file(root.join(".keyward-baseline.toml")).unwrap();
+    symlink("../x", root.join(".keyward-baseline.toml")).unwrap();
+    let o = kw(&root, &["baseline"]);
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "version = 1\n");
+}
