@@ -744,3 +744,37 @@ fn files_mode_scans_named_files_whole_from_the_working_tree() {
         "{text}"
     );
 }
+
+#[test]
+fn a_hook_that_merely_mentions_the_shim_marker_is_kept_not_overwritten() {
+    let r = Repo::bare_hooks();
+    let hook = r.path().join(".git/hooks/pre-commit");
+    // The user's own hook, copied from an old shim or quoting it: not keyward's.
+    let mine = "#!/bin/sh\n# keyward-shim-version: 1\nmake lint\n";
+    std::fs::write(&hook, mine).unwrap();
+
+    // uninstall leaves it alone.
+    let o = run(installer(r.path()).arg("uninstall"));
+    assert_eq!(o.status.code(), Some(2), "{}", output(&o));
+    assert_eq!(std::fs::read_to_string(&hook).unwrap(), mine);
+
+    // install keeps it as the chained backup instead of overwriting it.
+    let said = r.install();
+    assert!(said.contains("pre-commit.keyward-backup"), "{said}");
+    let backup = r.path().join(".git/hooks/pre-commit.keyward-backup");
+    assert_eq!(std::fs::read_to_string(&backup).unwrap(), mine);
+
+    // keyward's own shim, edited by hand, is no longer keyward's either: uninstall keeps it.
+    let shim = std::fs::read_to_string(&hook).unwrap();
+    let edited = format!("{shim}echo extra\n");
+    std::fs::write(&hook, &edited).unwrap();
+    let o = run(installer(r.path()).arg("uninstall"));
+    assert_eq!(o.status.code(), Some(2), "{}", output(&o));
+    assert_eq!(std::fs::read_to_string(&hook).unwrap(), edited);
+
+    // The unedited shim is recognised: uninstall removes it and restores the user's hook.
+    std::fs::write(&hook, &shim).unwrap();
+    let o = run(installer(r.path()).arg("uninstall"));
+    assert!(o.status.success(), "{}", output(&o));
+    assert_eq!(std::fs::read_to_string(&hook).unwrap(), mine);
+}
