@@ -495,6 +495,13 @@ fn baseline_keys_are_salted_per_repository_and_old_baselines_migrate() {
         format!("version = 1\n\n[[finding]]\nfingerprint = \"{fp}\"\nrule = \"github-pat-classic\"\npaths = [\"legacy.py\"]\n"),
     );
     assert_code(&kw(c.path(), &["scan"]), 0);
+    let o = kw(c.path(), &["baseline", "--check"]);
+    assert_code(&o, 0);
+    assert!(
+        stderr(&o).contains("unsalted (version 1)"),
+        "{}",
+        stderr(&o)
+    );
     let o = kw(c.path(), &["baseline"]);
     assert_code(&o, 0);
     assert!(stderr(&o).contains("0 added, 1 total"), "{}", stderr(&o));

@@ -91,6 +91,11 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
                 "keyward: note: stale entries are only found when the whole repository is scanned"
             );
         }
+        if !existing.is_salted() && !existing.is_empty() {
+            eprintln!(
+                "keyward: note: {shown} is an unsalted (version 1) baseline; `keyward baseline` rewrites it keyed with a per-repository salt"
+            );
+        }
         eprintln!(
             "keyward: baseline {shown}: {} entries, {} new findings not in it, {} stale",
             existing.len(),
