@@ -435,6 +435,22 @@ fn a_repository_cannot_choose_the_vault_server() {
             .contains(&format!("Move to Vault at {host}: secret/{project}")),
         "{list}"
     );
+    let note = c
+        .notifications
+        .iter()
+        .find(|n| {
+            n["method"] == "window/showMessage"
+                && n["params"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("ignored `vault.address")
+        })
+        .cloned();
+    assert!(
+        note.is_some(),
+        "the ignored repository address is shown: {:?}",
+        c.notifications
+    );
     let (r, edited) = run_vault_fix(&mut c, root, "svc2.py", &text);
     assert_eq!(r["ok"], true, "{r}");
     assert!(edited.is_some());

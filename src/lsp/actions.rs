@@ -465,12 +465,6 @@ async fn move_to_env(inner: &Inner, args: CommandArgs) -> Result<String, String>
 async fn move_to_vault(inner: &Inner, args: CommandArgs) -> Result<String, String> {
     let t = Arc::new(target(inner, &args).await?);
     let ignored = t.scanner.settings().trust_notes.join("; ");
-    for note in &t.scanner.settings().trust_notes {
-        inner
-            .client
-            .log_message(MessageType::WARNING, format!("keyward: {note}"))
-            .await;
-    }
     let v = vault_target(&t.snap.settings, t.scanner.settings()).ok_or_else(|| {
         let also = if ignored.is_empty() {
             String::new()

@@ -74,6 +74,8 @@ pub struct Inner {
     /// Serialises "is this still the current version? publish" so an older result can never
     /// overtake a newer one on the way out.
     publish_gate: tokio::sync::Mutex<()>,
+    /// Repository settings ignored for trust reasons that the user was already told about.
+    trust_noted: Mutex<std::collections::HashSet<String>>,
 }
 
 #[derive(Clone)]
@@ -94,6 +96,7 @@ impl Backend {
                 }),
                 scanners: Arc::new(Mutex::new(Scanners::default())),
                 publish_gate: tokio::sync::Mutex::new(()),
+                trust_noted: Mutex::new(std::collections::HashSet::new()),
             }),
         }
     }
@@ -130,9 +133,28 @@ impl Inner {
         path: Option<PathBuf>,
     ) -> std::result::Result<Arc<Scanner>, String> {
         let scanners = self.scanners.clone();
-        tokio::task::spawn_blocking(move || lock(&scanners).for_path(path.as_deref()))
-            .await
-            .map_err(|e| format!("internal error: {e}"))?
+        let scanner =
+            tokio::task::spawn_blocking(move || lock(&scanners).for_path(path.as_deref()))
+                .await
+                .map_err(|e| format!("internal error: {e}"))??;
+        // A repository setting that was ignored (it tried to choose the vault server) is shown
+        // once, where the user sees it, not only in a log.
+        let fresh: Vec<String> = {
+            let mut noted = lock(&self.trust_noted);
+            scanner
+                .settings()
+                .trust_notes
+                .iter()
+                .filter(|n| noted.insert((*n).clone()))
+                .cloned()
+                .collect()
+        };
+        for note in fresh {
+            self.client
+                .show_message(MessageType::WARNING, format!("keyward: {note}"))
+                .await;
+        }
+        Ok(scanner)
     }
 
     pub fn forget_configuration(&self) {
