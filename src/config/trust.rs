@@ -199,6 +199,32 @@ mod tests {
         }
     }
 
+    fn layer(kind: LayerKind, text: &str) -> crate::config::Layer {
+        crate::config::Layer {
+            kind,
+            path: None,
+            file: toml::from_str(text).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_repository_cannot_choose_the_vault_server_or_widen_refs() {
+        let s = Settings::merge(
+            None,
+            vec![
+                layer(LayerKind::User, "[vault]\naddress = \"https://mine:8200\"\npath = \"team/{project}\""),
+                layer(
+                    LayerKind::Repo,
+                    "[vault]\naddress = \"http://evil:1\"\nnamespace = \"x\"\npath = \"other\"\nallow_refs = [\"secret\"]",
+                ),
+            ],
+        );
+        assert_eq!(s.vault.address.as_deref(), Some("https://mine:8200"));
+        assert_eq!(s.vault.namespace, None);
+        assert_eq!(s.trust_notes.len(), 3, "{:?}", s.trust_notes);
+        assert_eq!(allowed_ref_scopes(&s, "app"), ["secret/team/app"]);
+    }
+
     #[test]
     fn scopes_are_segment_prefixes() {
         let scopes = vec!["secret/app".to_string()];
