@@ -516,6 +516,21 @@ fn keyward_run_confines_refs_and_env_to_what_the_user_allows() {
     );
     assert!(out.status.success(), "{}", common::stderr(&out));
     assert_eq!(common::stdout(&out).trim(), "not-yours");
+
+    // A reference named like a loader variable is dropped too.
+    std::fs::write(
+        root.join(".keyward.refs"),
+        format!("PATH=ref+vault://secret/data/{project}#MINE\nMINE=ref+vault://secret/data/{project}#MINE\n"),
+    )
+    .unwrap();
+    let out = keyward_run(root, &bao, &["sh", "-c", "echo \"$MINE\""]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert_eq!(common::stdout(&out).trim(), "yours");
+    assert!(
+        common::stderr(&out).contains(".keyward.refs:1: ignored PATH"),
+        "{}",
+        common::stderr(&out)
+    );
     std::fs::remove_file(root.join(".keyward.refs")).unwrap();
 
     // A `.env` cannot choose what runs: PATH and loader variables are dropped with a note, and

@@ -76,6 +76,19 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "project".into());
         let scopes = trust::allowed_ref_scopes(&settings, &project);
+        let references: Vec<_> = references
+            .into_iter()
+            .filter(|(name, _)| {
+                let loader = trust::is_loader_variable(name);
+                if loader {
+                    eprintln!(
+                        "keyward: note: {origin}:{}: ignored {name}: a reference may not set variables that choose what runs",
+                        trust::line_of(&text, name).unwrap_or(0)
+                    );
+                }
+                !loader
+            })
+            .collect();
         for (name, r) in &references {
             if !trust::ref_in_scope(r, &scopes) {
                 let line = trust::line_of(&text, name).unwrap_or(0);

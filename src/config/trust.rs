@@ -44,7 +44,6 @@ pub fn is_loader_variable(name: &str) -> bool {
         "NLSPATH",
         "HOSTALIASES",
         "RESOLV_HOST_CONF",
-        "TMPDIR",
         "HOME",
         "SHELL",
         "EDITOR",
