@@ -778,3 +778,19 @@ fn a_hook_that_merely_mentions_the_shim_marker_is_kept_not_overwritten() {
     assert!(o.status.success(), "{}", output(&o));
     assert_eq!(std::fs::read_to_string(&hook).unwrap(), mine);
 }
+
+#[test]
+fn install_never_writes_through_a_committed_symlink_in_core_hookspath() {
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("profile");
+    std::fs::write(&victim, "# keep\n").unwrap();
+    let r = Repo::bare_hooks();
+    r.git(&["config", "core.hooksPath", ".githooks"]);
+    std::fs::create_dir(r.path().join(".githooks")).unwrap();
+    // The fixed temp name 0.1 wrote the shim through.
+    std::os::unix::fs::symlink(&victim, r.path().join(".githooks/pre-commit.keyward-tmp")).unwrap();
+    r.install();
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "# keep\n");
+    let shim = std::fs::read_to_string(r.path().join(".githooks/pre-commit")).unwrap();
+    assert!(shim.contains("keyward-shim-version"), "{shim}");
+}
