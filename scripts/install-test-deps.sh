@@ -29,4 +29,9 @@ fi
 if [ -f editors/vscode/package.json ]; then
   (cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# Real VS Code (code-server, cached outside the repository) and playwright-core, for the
+# extension's end-to-end test in headless Chromium (tests/vscode_e2e.rs).
+(cd tests/vscode-e2e && npm ci --no-audit --no-fund --loglevel=error)
+scripts/install-code-server.sh >/dev/null
 echo "install-test-deps: ok (git $(git --version | cut -d' ' -f3), nvim $(nvim --version | head -1 | cut -d' ' -f2), bao $(.venv/bin/bao version 2>/dev/null | cut -d' ' -f2 || echo '?'))"

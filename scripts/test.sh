@@ -14,9 +14,8 @@ export KEYWARD_REQUIRE_TOOLS=1
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo build --locked --bins
+# The extension is packaged first: tests/vscode_e2e.rs installs that .vsix into real VS Code.
+(cd editors/vscode && npm run --silent package)
+export KEYWARD_CODE_SERVER_DIR="$(scripts/install-code-server.sh)"
 cargo test --locked --all-targets
-
-if [ -f editors/vscode/package.json ]; then
-  (cd editors/vscode && npm run --silent package)
-fi
 echo "test.sh: all checks passed"
