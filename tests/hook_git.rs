@@ -744,3 +744,48 @@ fn files_mode_scans_named_files_whole_from_the_working_tree() {
         "{text}"
     );
 }
+
+#[test]
+fn an_environment_variable_cannot_skip_the_shim_and_global_over_local_scans_once() {
+    // Old shims skipped the scan when KEYWARD_HOOK_RAN was set, whatever the policy said.
+    let r = Repo::new();
+    r.write("README", "r\n");
+    r.git(&["add", "."]);
+    assert_passed(&r.commit(&[]));
+    r.write("a.py", secret_line(31));
+    r.git(&["add", "."]);
+    let pol = tempfile::tempdir().unwrap();
+    let policy = write_policy(pol.path(), "[hook]\nallow_skip = false\n");
+    let policy = policy.to_str().unwrap();
+    assert_blocked(&r.commit_env(
+        &[],
+        &[("KEYWARD_HOOK_RAN", "1"), ("KEYWARD_POLICY", policy)],
+    ));
+    assert_blocked(&r.commit_env(&[], &[("KEYWARD_HOOK_RAN", "1")]));
+
+    // A global install over a repository with its own keyward shim scans once, not twice.
+    let home = tempfile::tempdir().unwrap();
+    let gitconfig = home.path().join("gitconfig");
+    std::fs::write(&gitconfig, "").unwrap();
+    let env = |c: &mut std::process::Command| {
+        c.env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("GIT_CONFIG_GLOBAL", &gitconfig);
+    };
+    let mut c = common::keyward();
+    c.current_dir(r.path()).args(["install", "--global"]);
+    env(&mut c);
+    assert!(run(&mut c).status.success());
+    let commit = || {
+        let mut c = r.git_cmd();
+        c.args(["commit", "-q", "-m", "m"]);
+        env(&mut c);
+        run(&mut c)
+    };
+    let text = assert_blocked(&commit());
+    assert_eq!(text.matches("keyward: scanned").count(), 1, "{text}");
+    r.write("a.py", "a = 1\n");
+    r.git(&["add", "."]);
+    let text = assert_passed(&commit());
+    assert_eq!(text.matches("keyward: scanned").count(), 1, "{text}");
+}
