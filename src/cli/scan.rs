@@ -39,6 +39,11 @@ pub struct TargetArgs {
     /// An extra repository-level config file, applied after `.keyward.toml` (repeatable).
     #[arg(long, value_name = "FILE")]
     pub config: Vec<PathBuf>,
+    /// Do not read the repository's `.keyward.toml`: only the org policy, the user config and
+    /// `--config` files apply. For CI scanning a pull request, which could otherwise weaken its
+    /// own scan (pin the base branch's config with `--config`).
+    #[arg(long)]
+    pub no_repo_config: bool,
     /// Scan files that `.gitignore`/`.ignore` exclude too.
     #[arg(long)]
     pub no_ignore: bool,
@@ -163,10 +168,18 @@ pub fn resolve_targets(args: &TargetArgs) -> anyhow::Result<Targets> {
 }
 
 pub fn load_settings(targets: &Targets, args: &TargetArgs) -> anyhow::Result<Settings> {
-    Ok(Settings::load_with_extra(
-        targets.root.as_deref(),
-        &args.config,
-    )?)
+    let settings =
+        Settings::load_pinned(targets.root.as_deref(), &args.config, !args.no_repo_config)?;
+    print_policy_warnings(&settings);
+    Ok(settings)
+}
+
+/// Settings a lock refused are said on every run, as the hook does, not only in `config explain`.
+fn print_policy_warnings(settings: &Settings) {
+    let mut err = std::io::stderr().lock();
+    for w in &settings.warnings {
+        let _ = writeln!(err, "keyward: policy: {w}");
+    }
 }
 
 pub fn walk_options(args: &TargetArgs, settings: &Settings) -> WalkOptions {
@@ -491,7 +504,12 @@ fn run_history(args: &ScanArgs, range: &str) -> anyhow::Result<ExitCode> {
         .workdir()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| start.clone());
-    let mut settings = Settings::load_with_extra(Some(&root), &args.target.config)?;
+    let mut settings = Settings::load_pinned(
+        Some(&root),
+        &args.target.config,
+        !args.target.no_repo_config,
+    )?;
+    print_policy_warnings(&settings);
     if let Some(c) = args.confidence {
         settings.report_at = c.into();
     }
