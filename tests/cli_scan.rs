@@ -596,3 +596,65 @@ fn rule_id_typos_and_bad_config_files_are_errors_naming_file_and_line() {
     assert_code(&o, 2);
     assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
 }
+
+#[test]
+fn named_files_that_cannot_be_scanned_exit_2_and_strict_fails_an_incomplete_walk() {
+    let repo = git_repo();
+    write(
+        repo.path(),
+        ".keyward.toml",
+        "[scan]\nmax_file_size = 100\n",
+    );
+    write(repo.path(), "big.txt", "x".repeat(500));
+    write(repo.path(), "ok.txt", "x = 1\n");
+    let o = kw(repo.path(), &["scan", "big.txt"]);
+    assert_code(&o, 2);
+    assert!(
+        stderr(&o).contains("big.txt: 500 bytes, over scan.max_file_size"),
+        "{}",
+        stderr(&o)
+    );
+    // Inside a walk the same file is a note, not an error.
+    assert_code(&kw(repo.path(), &["scan"]), 0);
+
+    let fifo = repo.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let o = kw(repo.path(), &["scan", "pipe"]);
+    assert_code(&o, 2);
+    assert!(
+        stderr(&o).contains("pipe: not a regular file"),
+        "{}",
+        stderr(&o)
+    );
+    fs::remove_file(&fifo).unwrap();
+
+    if nix_is_root() {
+        return; // root reads every file: no unreadable entry to test with
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let locked = repo.path().join("secret-dir");
+    fs::create_dir(&locked).unwrap();
+    write(repo.path(), "secret-dir/a.txt", "a\n");
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    let o = kw(repo.path(), &["scan"]);
+    let strict = kw(repo.path(), &["scan", "--strict"]);
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+    assert_code(&o, 0);
+    assert!(
+        stderr(&o).contains("the scan is incomplete"),
+        "{}",
+        stderr(&o)
+    );
+    assert_code(&strict, 2);
+}
+
+fn nix_is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}

@@ -789,3 +789,39 @@ fn an_environment_variable_cannot_skip_the_shim_and_global_over_local_scans_once
     let text = assert_passed(&commit());
     assert_eq!(text.matches("keyward: scanned").count(), 1, "{text}");
 }
+
+#[test]
+fn block_unscanned_from_the_policy_blocks_an_oversized_file_and_a_repository_cannot_undo_it() {
+    let r = Repo::new();
+    r.write("README", "r\n");
+    r.git(&["add", "."]);
+    assert_passed(&r.commit(&[]));
+    r.write(".keyward.toml", "[hook]\nblock_unscanned = false\n");
+    r.write("dump.sql", format!("{}\n", "x".repeat(5000)));
+    r.git(&["add", "."]);
+    let pol = tempfile::tempdir().unwrap();
+    // By default a large data file still commits, with the loud warning.
+    let default = write_policy(pol.path(), "[scan]\nmax_file_size = 1000\n");
+    let text = assert_passed(&r.commit_env(&[], &[("KEYWARD_POLICY", default.to_str().unwrap())]));
+    assert!(text.contains("NOT scanned"), "{text}");
+    r.undo_commit();
+    let policy = write_policy(
+        pol.path(),
+        "[policy]\nlock_block_at = true\n[scan]\nmax_file_size = 1000\n[hook]\nblock_unscanned = true\n",
+    );
+    let o = r.commit_env(&[], &[("KEYWARD_POLICY", policy.to_str().unwrap())]);
+    let text = output(&o);
+    assert!(!o.status.success(), "blocked: {text}");
+    assert!(text.contains("hook.block_unscanned = true"), "{text}");
+    assert!(text.contains("dump.sql"), "{text}");
+    // Raising the cap is allowed (stricter); lowering it under a lock is not.
+    r.write(".keyward.toml", "[scan]\nmax_file_size = 10\n");
+    r.write("dump.sql", "y = 1\n");
+    r.write("small.py", "z = 2\n");
+    r.git(&["add", "."]);
+    let text = assert_passed(&r.commit_env(&[], &[("KEYWARD_POLICY", policy.to_str().unwrap())]));
+    assert!(
+        text.contains("scan.max_file_size = 10"),
+        "refusal said: {text}"
+    );
+}

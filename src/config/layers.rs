@@ -87,6 +87,7 @@ pub struct Settings {
     pub baseline_path: Option<PathBuf>,
     pub allow_skip: bool,
     pub fail_open: bool,
+    pub block_unscanned: bool,
     pub vault: VaultSection,
     /// Rules the org policy locked (`*` = all).
     pub locked_rules: BTreeSet<String>,
@@ -115,6 +116,7 @@ impl Default for Settings {
             "scan.max_file_size",
             "hook.allow_skip",
             "hook.fail_open",
+            "hook.block_unscanned",
             "baseline.path",
         ] {
             sources.insert(key.to_string(), builtin.clone());
@@ -132,6 +134,7 @@ impl Default for Settings {
             baseline_path: None,
             allow_skip: true,
             fail_open: false,
+            block_unscanned: false,
             vault: VaultSection::default(),
             locked_rules: BTreeSet::new(),
             sources,
@@ -189,6 +192,7 @@ impl Settings {
         let mut lock_paths = false;
         let mut skip_locked = false;
         let mut fail_open_locked = false;
+        let mut block_unscanned_locked = false;
         for layer in &layers {
             let origin = Origin {
                 kind: layer.kind,
@@ -330,6 +334,18 @@ impl Settings {
                     s.fail_open = o;
                     fail_open_locked |= is_policy;
                     s.sources.insert("hook.fail_open".into(), origin.clone());
+                }
+            }
+            if let Some(b) = f.hook.block_unscanned {
+                // Turning it on is stricter and always allowed; off again only if no policy said on.
+                if block_unscanned_locked && !is_policy && !b {
+                    s.warnings
+                        .push(weakening(format!("hook.block_unscanned = {b}")));
+                } else {
+                    s.block_unscanned = b;
+                    block_unscanned_locked |= is_policy && b;
+                    s.sources
+                        .insert("hook.block_unscanned".into(), origin.clone());
                 }
             }
             let v = &f.vault;
