@@ -16,7 +16,9 @@ pub enum ScanError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Rule(#[from] DetectError),
-    #[error("configuration: {0}")]
+    // Transparent: the message already names the option; a prefix plus the source chain
+    // printed it twice.
+    #[error(transparent)]
     Allowlist(#[from] AllowlistError),
     #[error(transparent)]
     Baseline(#[from] BaselineError),

@@ -658,3 +658,43 @@ fn nix_is_root() -> bool {
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
+
+#[test]
+fn allowlist_pattern_errors_name_file_line_and_option_once() {
+    let repo = git_repo();
+    write(repo.path(), "a.py", "x = 1\n");
+    write(
+        repo.path(),
+        ".keyward.toml",
+        "[scan]\nreport_at = \"medium\"\n[allowlist]\npaths = [\"a/[b\"]\n",
+    );
+    let o = kw(repo.path(), &["scan"]);
+    assert_code(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains(".keyward.toml: line 4: allowlist.paths: invalid glob `a/[b`"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("invalid glob").count(),
+        1,
+        "printed once: {err}"
+    );
+    write(
+        repo.path(),
+        ".keyward.toml",
+        "[allowlist]\nvalues = [\n  'ok',\n  '(unclosed',\n]\n",
+    );
+    let o = kw(repo.path(), &["scan"]);
+    assert_code(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains(".keyward.toml: line 4: allowlist.values: invalid regex `(unclosed`"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("invalid regex").count(),
+        1,
+        "printed once: {err}"
+    );
+}

@@ -476,6 +476,7 @@ fn read_layer_text(kind: LayerKind, path: &Path) -> Result<(Layer, String), Conf
             message: "[policy] is only allowed in the org policy file (KEYWARD_POLICY or /etc/keyward/policy.toml)".into(),
         });
     }
+    check_allowlist_patterns(path, &text, &file)?;
     if file.scan.max_file_size == Some(0) {
         return Err(ConfigError::Invalid {
             path: path.to_path_buf(),
@@ -491,6 +492,31 @@ fn read_layer_text(kind: LayerKind, path: &Path) -> Result<(Layer, String), Conf
         file,
     };
     Ok((layer, text))
+}
+
+/// Allowlist globs and regexes are compiled here once to name the file and line of a bad one;
+/// the scanner compiles them again from the merged settings.
+fn check_allowlist_patterns(path: &Path, text: &str, file: &ConfigFile) -> Result<(), ConfigError> {
+    let bad = |key: &str, value: &str, what: &str, message: String| ConfigError::Invalid {
+        path: path.to_path_buf(),
+        message: format!(
+            "line {}: allowlist.{key}: invalid {what} `{value}`: {message}",
+            line_of_value(text, key, value)
+        ),
+    };
+    for g in &file.allowlist.paths {
+        // The same gitignore-like form the allowlist builds (a bare name matches at any depth).
+        let pattern = if g.contains('/') {
+            g.trim_start_matches('/').to_string()
+        } else {
+            format!("**/{g}")
+        };
+        globset::Glob::new(&pattern).map_err(|e| bad("paths", g, "glob", e.kind().to_string()))?;
+    }
+    for v in &file.allowlist.values {
+        regex::Regex::new(v).map_err(|e| bad("values", v, "regex", e.to_string()))?;
+    }
+    Ok(())
 }
 
 fn line_of_key(text: &str, key: &str) -> usize {
