@@ -171,10 +171,10 @@ impl Scanner {
                 }
                 Some(Suppressed::AllowlistValue(_))
                     if self.settings.is_locked(f.rule_id())
-                        && !self
+                        && self
                             .policy_paths
                             .as_ref()
-                            .is_some_and(|a| a.finding_allowed(&f).is_some()) =>
+                            .is_none_or(|a| a.finding_allowed(&f).is_none()) =>
                 {
                     None
                 }

@@ -403,11 +403,9 @@ fn read_layer(kind: LayerKind, path: &Path) -> Result<Layer, ConfigError> {
     Ok(read_layer_text(kind, path)?.0)
 }
 
-/// A setting that names rule ids: a typo there would silently lock, disable or allow nothing.
-const RULE_ID_LISTS: [&str; 3] = ["locked_rules", "disable", "rules"];
-
-/// Every rule id a layer names must exist (built in, or a `[[rule]]` of some layer): an error
-/// naming the file, line and option otherwise.
+/// Every rule id a layer names (`policy.locked_rules`, `rules.disable`, `allowlist.rules`) must
+/// exist: a typo there would silently lock, disable or allow nothing. Each must be built in, or a
+/// `[[rule]]` of some layer: an error naming the file, line and option otherwise.
 fn check_rule_ids(layers: &[(Layer, String)]) -> Result<(), ConfigError> {
     let custom: BTreeSet<&str> = layers
         .iter()
@@ -422,16 +420,14 @@ fn check_rule_ids(layers: &[(Layer, String)]) -> Result<(), ConfigError> {
             ("allowlist.rules", &f.allowlist.rules),
         ];
         for (option, ids) in lists {
-            for id in ids.iter().filter(|id| !known(id)) {
-                let path = layer.path.clone().unwrap_or_default();
+            if let Some(id) = ids.iter().find(|id| !known(id)) {
                 let key = option.rsplit('.').next().unwrap_or(option);
-                debug_assert!(RULE_ID_LISTS.contains(&key));
                 return Err(ConfigError::Invalid {
                     message: format!(
                         "line {}: {option}: no rule has the id \"{id}\" (`keyward rules list` shows them)",
                         line_of_value(text, key, id)
                     ),
-                    path,
+                    path: layer.path.clone().unwrap_or_default(),
                 });
             }
         }
