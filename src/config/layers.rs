@@ -622,6 +622,30 @@ mod tests {
     }
 
     #[test]
+    fn under_a_lock_a_repository_cannot_report_read_or_pair_less() {
+        let absorb = "[[rule]]\nid = \"absorb\"\nname = \"n\"\ncategory = \"api_key\"\nconfidence = \"low\"\nkeywords = [\"zz\"]\nregex = 'zz(never)'\npairs_with = \"github-pat-classic\"\nremediation = \"r\"\n";
+        let s = Settings::merge(
+            None,
+            vec![
+                layer(
+                    LayerKind::Policy,
+                    "[policy]\nlocked_rules=[\"*\"]\n[hook]\nblock_unscanned=true",
+                ),
+                layer(
+                    LayerKind::Repo,
+                    &format!("[scan]\nreport_at=\"high\"\nmax_file_size=5\n[allowlist]\nvalues=[\".*\"]\n[hook]\nblock_unscanned=false\n{absorb}"),
+                ),
+            ],
+        );
+        assert_eq!(s.report_at, Confidence::Medium);
+        assert_eq!(s.max_file_size, DEFAULT_MAX_FILE_SIZE);
+        assert!(s.allow_values.is_empty());
+        assert!(s.custom_rules.is_empty());
+        assert!(s.block_unscanned);
+        assert_eq!(s.warnings.len(), 5, "{:?}", s.warnings);
+    }
+
+    #[test]
     fn later_layers_override_and_are_traced() {
         let s = Settings::merge(
             None,
