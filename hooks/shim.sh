@@ -41,7 +41,18 @@ chained_hook() {
     fi
 }
 
-if [ "$hook_name" = pre-commit ] && [ -z "${KEYWARD_HOOK_RAN:-}" ]; then
+# A keyward shim that chains to another keyward shim (a global install over a repository with a
+# local one) passes this argument to it, so the commit is scanned once. It is an argument, not an
+# environment variable: git never passes it, nothing the shell environment holds can set it, and it
+# reaches only the one hook that is chained, never the programs that hook starts.
+keyward_scanned_marker='--keyward-already-scanned'
+already_scanned=
+if [ "${1:-}" = "$keyward_scanned_marker" ]; then
+    already_scanned=1
+    shift
+fi
+
+if [ "$hook_name" = pre-commit ] && [ -z "$already_scanned" ]; then
     keyward=$(find_keyward)
     if [ -z "$keyward" ]; then
         echo "keyward: the keyward binary was not found (looked at \$KEYWARD_BIN, $keyward_installed_bin and PATH)." >&2
@@ -55,14 +66,17 @@ if [ "$hook_name" = pre-commit ] && [ -z "${KEYWARD_HOOK_RAN:-}" ]; then
         fi
     else
         "$keyward" hook || exit $?
-        # A repository-local keyward shim chained below must not scan a second time.
-        KEYWARD_HOOK_RAN=1
-        export KEYWARD_HOOK_RAN
+        already_scanned=1
     fi
 fi
 
 next=$(chained_hook)
 if [ -n "$next" ] && [ -x "$next" ] && [ "$next" != "$0" ]; then
+    # Only a keyward shim is told the scan ran; any other hook gets git's arguments unchanged.
+    if [ "$hook_name" = pre-commit ] && [ -n "$already_scanned" ] \
+        && grep -q '^# keyward-shim-version:' "$next" 2>/dev/null; then
+        exec "$next" "$keyward_scanned_marker" "$@"
+    fi
     exec "$next" "$@"
 fi
 exit 0

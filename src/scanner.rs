@@ -16,7 +16,9 @@ pub enum ScanError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Rule(#[from] DetectError),
-    #[error("configuration: {0}")]
+    // Transparent: the message already names the option; a prefix plus the source chain
+    // printed it twice.
+    #[error(transparent)]
     Allowlist(#[from] AllowlistError),
     #[error(transparent)]
     Baseline(#[from] BaselineError),
@@ -167,6 +169,15 @@ impl Scanner {
                 {
                     None
                 }
+                Some(Suppressed::AllowlistValue(_))
+                    if self.settings.is_locked(f.rule_id())
+                        && self
+                            .policy_paths
+                            .as_ref()
+                            .is_none_or(|a| a.finding_allowed(&f).is_none()) =>
+                {
+                    None
+                }
                 r => r,
             };
             match reason {
@@ -186,19 +197,27 @@ impl Scanner {
     }
 }
 
-/// Built once per scanner, not per finding: the path globs of the org policy layer alone.
+/// Built once per scanner, not per finding: the path globs and value regexes of the org policy
+/// layer alone, which still apply to the rules it locks.
 fn policy_path_allowlist(settings: &Settings) -> Result<Option<Allowlist>, ScanError> {
-    let globs: Vec<String> = settings
-        .layers
-        .iter()
-        .filter(|l| l.kind == config::LayerKind::Policy)
+    let policy = || {
+        settings
+            .layers
+            .iter()
+            .filter(|l| l.kind == config::LayerKind::Policy)
+    };
+    let globs: Vec<String> = policy()
         .flat_map(|l| l.file.allowlist.paths.iter().cloned())
         .collect();
-    if globs.is_empty() {
+    let values: Vec<String> = policy()
+        .flat_map(|l| l.file.allowlist.values.iter().cloned())
+        .collect();
+    if globs.is_empty() && values.is_empty() {
         return Ok(None);
     }
     let only_policy = Settings {
         allow_paths: globs,
+        allow_values: values,
         ..Settings::default()
     };
     Ok(Some(Allowlist::from_settings(&only_policy)?))

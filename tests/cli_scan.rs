@@ -574,3 +574,258 @@ fn baseline_is_never_written_through_a_symlink() {
     assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
     assert_eq!(fs::read_to_string(&victim).unwrap(), "version = 1\n");
 }
+
+/// `keyward scan` under an org policy file.
+fn kw_policy(dir: &Path, policy: &Path, args: &[&str]) -> std::process::Output {
+    common::run(
+        keyward()
+            .current_dir(dir)
+            .env("KEYWARD_POLICY", policy)
+            .args(args),
+    )
+}
+
+#[test]
+fn a_fully_locked_policy_holds_against_every_repository_setting() {
+    let pol = tempfile::tempdir().unwrap();
+    let policy = pol.path().join("policy.toml");
+    // A medium-confidence rule of the org's own, so that `report_at = "high"` would hide it.
+    let medium_rule = "[[rule]]\nid = \"acme-medium\"\nname = \"Acme\"\ncategory = \"api_key\"\nconfidence = \"medium\"\nkeywords = [\"acmetok_\"]\nregex = '''\\b(acmetok_[A-Za-z0-9]{24})\\b'''\nremediation = \"Rotate it.\"\n";
+    fs::write(
+        &policy,
+        format!("[policy]\nlocked_rules = [\"*\"]\nlock_block_at = true\nlock_allowlist_paths = true\n{medium_rule}"),
+    )
+    .unwrap();
+    let token = github_pat(41);
+    let medium = format!("acmetok_{}", common::fake::base62(41, 24));
+    let absorbing = "[[rule]]\nid = \"absorb\"\nname = \"a\"\ncategory = \"api_key\"\nconfidence = \"low\"\nkeywords = [\"TOKEN\"]\nregex = '''(TOKEN)'''\npairs_with = \"github-pat-classic\"\nremediation = \"r\"\n";
+    let weakenings = [
+        (
+            "allowlist.values",
+            "[allowlist]\nvalues = [\".*\"]\n".to_string(),
+        ),
+        (
+            "scan.max_file_size",
+            "[scan]\nmax_file_size = 10\n".to_string(),
+        ),
+        (
+            "scan.report_at",
+            "[scan]\nreport_at = \"high\"\n".to_string(),
+        ),
+        ("pairs_with", absorbing.to_string()),
+    ];
+    for (what, config) in weakenings {
+        let repo = git_repo();
+        write(repo.path(), ".keyward.toml", &config);
+        write(
+            repo.path(),
+            "app.py",
+            format!("TOKEN = \"{token}\"\nOTHER = \"{medium}\"\n"),
+        );
+        let o = kw_policy(repo.path(), &policy, &["scan", "--format", "json"]);
+        assert_code(&o, 1);
+        let out = stdout(&o);
+        assert!(out.contains("github-pat-classic"), "{what}: {out}");
+        assert!(out.contains("acme-medium"), "{what}: {out}");
+        assert!(
+            stderr(&o).contains("the org policy locks it"),
+            "{what}: {}",
+            stderr(&o)
+        );
+        let explain = kw_policy(repo.path(), &policy, &["config", "explain"]);
+        let text = stdout(&explain);
+        assert!(
+            text.contains("ignored") && text.contains(what),
+            "{what}: explain shows the refusal: {text}"
+        );
+        assert_no_leak(&o, &token);
+    }
+}
+
+#[test]
+fn ci_can_scan_without_the_repositorys_own_config() {
+    let repo = git_repo();
+    let token = github_pat(42);
+    write(
+        repo.path(),
+        ".keyward.toml",
+        "[allowlist]\npaths = [\"app.py\"]\n",
+    );
+    write(repo.path(), "app.py", format!("T = \"{token}\"\n"));
+    write(repo.path(), "base.toml", "[scan]\nreport_at = \"medium\"\n");
+    assert_code(&kw(repo.path(), &["scan"]), 0);
+    let o = kw(repo.path(), &["scan", "--no-repo-config"]);
+    assert_code(&o, 1);
+    let o = kw(
+        repo.path(),
+        &[
+            "scan",
+            "--no-repo-config",
+            "--config",
+            "base.toml",
+            "app.py",
+        ],
+    );
+    assert_code(&o, 1);
+    // The same for history.
+    common::git_ok(repo.path(), &["add", "."]);
+    common::git_ok(repo.path(), &["commit", "-qm", "m"]);
+    assert_code(&kw(repo.path(), &["scan", "--history"]), 0);
+    assert_code(
+        &kw(repo.path(), &["scan", "--history", "--no-repo-config"]),
+        1,
+    );
+}
+
+#[test]
+fn rule_id_typos_and_bad_config_files_are_errors_naming_file_and_line() {
+    let repo = git_repo();
+    write(repo.path(), "a.py", "x = 1\n");
+    let pol = tempfile::tempdir().unwrap();
+    let policy = pol.path().join("policy.toml");
+    fs::write(
+        &policy,
+        "[policy]\nlocked_rules = [\n  \"aws-access-key-id\",\n  \"github-pat-clasic\",\n]\n",
+    )
+    .unwrap();
+    let o = kw_policy(repo.path(), &policy, &["scan"]);
+    assert_code(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "{}: line 4: policy.locked_rules",
+            policy.display()
+        )) && err.contains("github-pat-clasic"),
+        "{err}"
+    );
+
+    write(
+        repo.path(),
+        ".keyward.toml",
+        "[rules]\ndisable = [\"generic-pasword\"]\n",
+    );
+    let o = kw(repo.path(), &["scan"]);
+    assert_code(&o, 2);
+    assert!(
+        stderr(&o).contains("line 2: rules.disable"),
+        "{}",
+        stderr(&o)
+    );
+
+    write(repo.path(), ".keyward.toml", "[scan]\nmax_file_size = 0\n");
+    let o = kw(repo.path(), &["scan"]);
+    assert_code(&o, 2);
+    assert!(
+        stderr(&o).contains("line 2: scan.max_file_size = 0"),
+        "{}",
+        stderr(&o)
+    );
+
+    fs::remove_file(repo.path().join(".keyward.toml")).unwrap();
+    fs::create_dir(repo.path().join(".keyward.toml")).unwrap();
+    let o = kw(repo.path(), &["scan"]);
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
+}
+
+#[test]
+fn named_files_that_cannot_be_scanned_exit_2_and_strict_fails_an_incomplete_walk() {
+    let repo = git_repo();
+    write(
+        repo.path(),
+        ".keyward.toml",
+        "[scan]\nmax_file_size = 100\n",
+    );
+    write(repo.path(), "big.txt", "x".repeat(500));
+    write(repo.path(), "ok.txt", "x = 1\n");
+    let o = kw(repo.path(), &["scan", "big.txt"]);
+    assert_code(&o, 2);
+    assert!(
+        stderr(&o).contains("big.txt: 500 bytes, over scan.max_file_size"),
+        "{}",
+        stderr(&o)
+    );
+    // Inside a walk the same file is a note, not an error.
+    assert_code(&kw(repo.path(), &["scan"]), 0);
+
+    let fifo = repo.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let o = kw(repo.path(), &["scan", "pipe"]);
+    assert_code(&o, 2);
+    assert!(
+        stderr(&o).contains("pipe: not a regular file"),
+        "{}",
+        stderr(&o)
+    );
+    fs::remove_file(&fifo).unwrap();
+
+    if nix_is_root() {
+        return; // root reads every file: no unreadable entry to test with
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let locked = repo.path().join("secret-dir");
+    fs::create_dir(&locked).unwrap();
+    write(repo.path(), "secret-dir/a.txt", "a\n");
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    let o = kw(repo.path(), &["scan"]);
+    let strict = kw(repo.path(), &["scan", "--strict"]);
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+    assert_code(&o, 0);
+    assert!(
+        stderr(&o).contains("the scan is incomplete"),
+        "{}",
+        stderr(&o)
+    );
+    assert_code(&strict, 2);
+}
+
+fn nix_is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+#[test]
+fn allowlist_pattern_errors_name_file_line_and_option_once() {
+    let repo = git_repo();
+    write(repo.path(), "a.py", "x = 1\n");
+    write(
+        repo.path(),
+        ".keyward.toml",
+        "[scan]\nreport_at = \"medium\"\n[allowlist]\npaths = [\"a/[b\"]\n",
+    );
+    let o = kw(repo.path(), &["scan"]);
+    assert_code(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains(".keyward.toml: line 4: allowlist.paths: invalid glob `a/[b`"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("invalid glob").count(),
+        1,
+        "printed once: {err}"
+    );
+    write(
+        repo.path(),
+        ".keyward.toml",
+        "[allowlist]\nvalues = [\n  'ok',\n  '(unclosed',\n]\n",
+    );
+    let o = kw(repo.path(), &["scan"]);
+    assert_code(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains(".keyward.toml: line 4: allowlist.values: invalid regex `(unclosed`"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("invalid regex").count(),
+        1,
+        "printed once: {err}"
+    );
+}

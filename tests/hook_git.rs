@@ -794,3 +794,84 @@ fn install_never_writes_through_a_committed_symlink_in_core_hookspath() {
     let shim = std::fs::read_to_string(r.path().join(".githooks/pre-commit")).unwrap();
     assert!(shim.contains("keyward-shim-version"), "{shim}");
 }
+
+#[test]
+fn an_environment_variable_cannot_skip_the_shim_and_global_over_local_scans_once() {
+    // Old shims skipped the scan when KEYWARD_HOOK_RAN was set, whatever the policy said.
+    let r = Repo::new();
+    r.write("README", "r\n");
+    r.git(&["add", "."]);
+    assert_passed(&r.commit(&[]));
+    r.write("a.py", secret_line(31));
+    r.git(&["add", "."]);
+    let pol = tempfile::tempdir().unwrap();
+    let policy = write_policy(pol.path(), "[hook]\nallow_skip = false\n");
+    let policy = policy.to_str().unwrap();
+    assert_blocked(&r.commit_env(
+        &[],
+        &[("KEYWARD_HOOK_RAN", "1"), ("KEYWARD_POLICY", policy)],
+    ));
+    assert_blocked(&r.commit_env(&[], &[("KEYWARD_HOOK_RAN", "1")]));
+
+    // A global install over a repository with its own keyward shim scans once, not twice.
+    let home = tempfile::tempdir().unwrap();
+    let gitconfig = home.path().join("gitconfig");
+    std::fs::write(&gitconfig, "").unwrap();
+    let env = |c: &mut std::process::Command| {
+        c.env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("GIT_CONFIG_GLOBAL", &gitconfig);
+    };
+    let mut c = common::keyward();
+    c.current_dir(r.path()).args(["install", "--global"]);
+    env(&mut c);
+    assert!(run(&mut c).status.success());
+    let commit = || {
+        let mut c = r.git_cmd();
+        c.args(["commit", "-q", "-m", "m"]);
+        env(&mut c);
+        run(&mut c)
+    };
+    let text = assert_blocked(&commit());
+    assert_eq!(text.matches("keyward: scanned").count(), 1, "{text}");
+    r.write("a.py", "a = 1\n");
+    r.git(&["add", "."]);
+    let text = assert_passed(&commit());
+    assert_eq!(text.matches("keyward: scanned").count(), 1, "{text}");
+}
+
+#[test]
+fn block_unscanned_from_the_policy_blocks_an_oversized_file_and_a_repository_cannot_undo_it() {
+    let r = Repo::new();
+    r.write("README", "r\n");
+    r.git(&["add", "."]);
+    assert_passed(&r.commit(&[]));
+    r.write(".keyward.toml", "[hook]\nblock_unscanned = false\n");
+    r.write("dump.sql", format!("{}\n", "x".repeat(5000)));
+    r.git(&["add", "."]);
+    let pol = tempfile::tempdir().unwrap();
+    // By default a large data file still commits, with the loud warning.
+    let default = write_policy(pol.path(), "[scan]\nmax_file_size = 1000\n");
+    let text = assert_passed(&r.commit_env(&[], &[("KEYWARD_POLICY", default.to_str().unwrap())]));
+    assert!(text.contains("NOT scanned"), "{text}");
+    r.undo_commit();
+    let policy = write_policy(
+        pol.path(),
+        "[policy]\nlock_block_at = true\n[scan]\nmax_file_size = 1000\n[hook]\nblock_unscanned = true\n",
+    );
+    let o = r.commit_env(&[], &[("KEYWARD_POLICY", policy.to_str().unwrap())]);
+    let text = output(&o);
+    assert!(!o.status.success(), "blocked: {text}");
+    assert!(text.contains("hook.block_unscanned = true"), "{text}");
+    assert!(text.contains("dump.sql"), "{text}");
+    // Raising the cap is allowed (stricter); lowering it under a lock is not.
+    r.write(".keyward.toml", "[scan]\nmax_file_size = 10\n");
+    r.write("dump.sql", "y = 1\n");
+    r.write("small.py", "z = 2\n");
+    r.git(&["add", "."]);
+    let text = assert_passed(&r.commit_env(&[], &[("KEYWARD_POLICY", policy.to_str().unwrap())]));
+    assert!(
+        text.contains("scan.max_file_size = 10"),
+        "refusal said: {text}"
+    );
+}

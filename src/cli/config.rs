@@ -56,6 +56,7 @@ fn value_of(s: &Settings, key: &str) -> String {
         "scan.max_file_size" => s.max_file_size.to_string(),
         "hook.allow_skip" => s.allow_skip.to_string(),
         "hook.fail_open" => s.fail_open.to_string(),
+        "hook.block_unscanned" => s.block_unscanned.to_string(),
         "baseline.path" => s
             .baseline_path
             .as_ref()

@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use keyward::{
     config::Settings,
     hook::{
-        check::{self, Outcome},
+        check::{self, Outcome, Skipped},
         report::{self, Context},
         staged::{self, ChangeKind, Via},
     },
@@ -83,6 +83,7 @@ pub fn run(args: HookArgs) -> anyhow::Result<ExitCode> {
             "keyward: KEYWARD_SKIP is ignored: hook.allow_skip = false ({origin}); scanning anyway"
         )?;
     }
+    let block_unscanned = settings.block_unscanned;
     let cx = Context {
         block_at: settings.block_at,
         allow_skip: settings.allow_skip,
@@ -117,6 +118,18 @@ pub fn run(args: HookArgs) -> anyhow::Result<ExitCode> {
     };
     report::write_report(&mut err, &outcome, cx)?;
     writeln!(err, "{}", report::summary_line(&outcome, started.elapsed()))?;
+    let unscanned = outcome
+        .skipped
+        .iter()
+        .filter(|s| matches!(s, Skipped::TooLarge { .. } | Skipped::Unreadable { .. }))
+        .count();
+    if block_unscanned && unscanned > 0 {
+        writeln!(
+            err,
+            "keyward: BLOCKED: {unscanned} staged file(s) could not be scanned (see above) and hook.block_unscanned = true"
+        )?;
+        return Ok(EXIT_FINDINGS);
+    }
     Ok(if outcome.blocking() > 0 {
         EXIT_FINDINGS
     } else {

@@ -39,6 +39,11 @@ pub struct TargetArgs {
     /// An extra repository-level config file, applied after `.keyward.toml` (repeatable).
     #[arg(long, value_name = "FILE")]
     pub config: Vec<PathBuf>,
+    /// Do not read the repository's `.keyward.toml`: only the org policy, the user config and
+    /// `--config` files apply. For CI scanning a pull request, which could otherwise weaken its
+    /// own scan (pin the base branch's config with `--config`).
+    #[arg(long)]
+    pub no_repo_config: bool,
     /// Scan files that `.gitignore`/`.ignore` exclude too.
     #[arg(long)]
     pub no_ignore: bool,
@@ -110,6 +115,10 @@ pub struct ScanArgs {
     /// `--history=REV-RANGE` (e.g. `--history=origin/main..HEAD`) only what those commits introduced.
     #[arg(long, value_name = "REV-RANGE", num_args = 0..=1, require_equals = true, default_missing_value = "")]
     pub history: Option<String>,
+    /// Exit 2 when any file or directory inside the walk could not be read (the scan is
+    /// incomplete); without it such entries are warned about and counted as skipped.
+    #[arg(long)]
+    pub strict: bool,
     /// With --history: fail when a partial clone lacks blobs instead of skipping and counting them.
     #[arg(long, requires = "history")]
     pub require_all_blobs: bool,
@@ -149,6 +158,16 @@ pub fn resolve_targets(args: &TargetArgs) -> anyhow::Result<Targets> {
         let canonical = p
             .canonicalize()
             .with_context(|| format!("cannot resolve {}", p.display()))?;
+        // A FIFO, device or socket named on the command line would otherwise pass unscanned
+        // (a walk skips them: reading a FIFO can block forever).
+        let md = std::fs::metadata(&canonical)
+            .with_context(|| format!("cannot read {}", p.display()))?;
+        if !md.is_file() && !md.is_dir() {
+            anyhow::bail!(
+                "{}: not a regular file or directory (a FIFO, device or socket): not scanned",
+                p.display()
+            );
+        }
         paths.push(canonical);
     }
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
@@ -163,10 +182,18 @@ pub fn resolve_targets(args: &TargetArgs) -> anyhow::Result<Targets> {
 }
 
 pub fn load_settings(targets: &Targets, args: &TargetArgs) -> anyhow::Result<Settings> {
-    Ok(Settings::load_with_extra(
-        targets.root.as_deref(),
-        &args.config,
-    )?)
+    let settings =
+        Settings::load_pinned(targets.root.as_deref(), &args.config, !args.no_repo_config)?;
+    print_policy_warnings(&settings);
+    Ok(settings)
+}
+
+/// Settings a lock refused are said on every run, as the hook does, not only in `config explain`.
+fn print_policy_warnings(settings: &Settings) {
+    let mut err = std::io::stderr().lock();
+    for w in &settings.warnings {
+        let _ = writeln!(err, "keyward: policy: {w}");
+    }
 }
 
 pub fn walk_options(args: &TargetArgs, settings: &Settings) -> WalkOptions {
@@ -344,6 +371,37 @@ fn merge(into: &mut State, from: State) {
     into.seen.extend(from.seen);
 }
 
+/// A file named on the command line that cannot be scanned whole is an error (exit 2), not a
+/// note: the user asked for that file and would otherwise read "0 findings" as "clean".
+fn refuse_unscannable_files(
+    targets: &Targets,
+    given: &[PathBuf],
+    limit: u64,
+) -> anyhow::Result<()> {
+    for (canonical, shown) in targets
+        .paths
+        .iter()
+        .zip(given.iter().filter(|p| p.as_os_str() != "-"))
+    {
+        let Ok(md) = std::fs::metadata(canonical) else {
+            continue;
+        };
+        if !md.is_file() {
+            continue;
+        }
+        if md.len() > limit {
+            anyhow::bail!(
+                "{}: {} bytes, over scan.max_file_size ({limit}): not scanned; raise the limit or pass --config",
+                shown.display(),
+                md.len()
+            );
+        }
+        File::open(canonical)
+            .with_context(|| format!("cannot read {}: not scanned", shown.display()))?;
+    }
+    Ok(())
+}
+
 /// `1.2 MiB`, for people.
 pub fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
@@ -430,6 +488,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         settings.baseline_path = None;
     }
     let opts = walk_options(&args.target, &settings);
+    refuse_unscannable_files(&targets, &args.target.paths, opts.max_file_size)?;
     let scanner = Scanner::new(settings)?;
     let mut collected = collect(&scanner, &targets, &opts, args.show_suppressed)?;
     if targets.whole_repo && !args.no_baseline {
@@ -466,6 +525,16 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     written?;
     print_notes(&collected);
     print_summary(&collected.report.summary);
+    if !collected.unreadable.is_empty() {
+        eprintln!(
+            "keyward: warning: the scan is incomplete: {} could not be read{}",
+            plural(collected.unreadable.len() as u64, "entry", "entries"),
+            if args.strict { " (--strict)" } else { "" }
+        );
+        if args.strict {
+            return Ok(super::EXIT_ERROR());
+        }
+    }
     Ok(if collected.report.summary.findings > 0 {
         EXIT_FINDINGS
     } else {
@@ -491,7 +560,12 @@ fn run_history(args: &ScanArgs, range: &str) -> anyhow::Result<ExitCode> {
         .workdir()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| start.clone());
-    let mut settings = Settings::load_with_extra(Some(&root), &args.target.config)?;
+    let mut settings = Settings::load_pinned(
+        Some(&root),
+        &args.target.config,
+        !args.target.no_repo_config,
+    )?;
+    print_policy_warnings(&settings);
     if let Some(c) = args.confidence {
         settings.report_at = c.into();
     }

@@ -75,6 +75,10 @@ pub struct HookSection {
     pub allow_skip: Option<bool>,
     /// What a shim does when the keyward binary is missing: false = block (default), true = pass.
     pub fail_open: Option<bool>,
+    /// Block a commit that stages a file keyward could not scan (over `scan.max_file_size`, or
+    /// unreadable) instead of warning (default false). Set by the org policy, later layers cannot
+    /// turn it off.
+    pub block_unscanned: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

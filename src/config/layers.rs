@@ -87,6 +87,7 @@ pub struct Settings {
     pub baseline_path: Option<PathBuf>,
     pub allow_skip: bool,
     pub fail_open: bool,
+    pub block_unscanned: bool,
     pub vault: VaultSection,
     /// Rules the org policy locked (`*` = all).
     pub locked_rules: BTreeSet<String>,
@@ -118,6 +119,7 @@ impl Default for Settings {
             "scan.max_file_size",
             "hook.allow_skip",
             "hook.fail_open",
+            "hook.block_unscanned",
             "baseline.path",
         ] {
             sources.insert(key.to_string(), builtin.clone());
@@ -135,6 +137,7 @@ impl Default for Settings {
             baseline_path: None,
             allow_skip: true,
             fail_open: false,
+            block_unscanned: false,
             vault: VaultSection::default(),
             locked_rules: BTreeSet::new(),
             sources,
@@ -161,7 +164,18 @@ impl Settings {
         root: Option<&Path>,
         extra: &[PathBuf],
     ) -> Result<Settings, ConfigError> {
-        let mut layers = load_layers(root)?;
+        Settings::load_pinned(root, extra, true)
+    }
+
+    /// Like [`Settings::load_with_extra`]; with `repo_config` false the repository's own
+    /// `.keyward.toml` is not read, so CI can scan a pull request with the configuration of its
+    /// base branch (`--no-repo-config --config base.toml`) or with the policy and user layers alone.
+    pub fn load_pinned(
+        root: Option<&Path>,
+        extra: &[PathBuf],
+        repo_config: bool,
+    ) -> Result<Settings, ConfigError> {
+        let mut layers = load_layers_from(root, repo_config)?;
         for p in extra {
             layers.push(read_layer(LayerKind::Repo, p)?);
         }
@@ -186,6 +200,7 @@ impl Settings {
         let mut lock_paths = false;
         let mut skip_locked = false;
         let mut fail_open_locked = false;
+        let mut block_unscanned_locked = false;
         for layer in &layers {
             let origin = Origin {
                 kind: layer.kind,
@@ -200,6 +215,9 @@ impl Settings {
                 lock_block_at |= f.policy.lock_block_at;
                 lock_paths |= f.policy.lock_allowlist_paths;
             }
+            // Any lock makes the policy a floor: a later layer may not report less, read less of
+            // each file, or add value allowlists and pairings that hide what the policy locks.
+            let under_lock = !is_policy && (!s.locked_rules.is_empty() || lock_block_at);
             if let Some(b) = f.scan.block_at {
                 if lock_block_at && !is_policy && b > s.block_at {
                     s.warnings
@@ -210,13 +228,27 @@ impl Settings {
                 }
             }
             if let Some(r) = f.scan.report_at {
-                s.report_at = r;
-                s.sources.insert("scan.report_at".into(), origin.clone());
+                if under_lock && r > s.report_at {
+                    s.warnings.push(weakening(format!(
+                        "scan.report_at = \"{r}\" (reports less than \"{}\")",
+                        s.report_at
+                    )));
+                } else {
+                    s.report_at = r;
+                    s.sources.insert("scan.report_at".into(), origin.clone());
+                }
             }
             if let Some(m) = f.scan.max_file_size {
-                s.max_file_size = m;
-                s.sources
-                    .insert("scan.max_file_size".into(), origin.clone());
+                if under_lock && m < s.max_file_size {
+                    s.warnings.push(weakening(format!(
+                        "scan.max_file_size = {m} (below {})",
+                        s.max_file_size
+                    )));
+                } else {
+                    s.max_file_size = m;
+                    s.sources
+                        .insert("scan.max_file_size".into(), origin.clone());
+                }
             }
             for id in &f.rules.disable {
                 if !is_policy && s.is_locked(id) {
@@ -241,6 +273,17 @@ impl Settings {
                         spec.id
                     )));
                     continue;
+                }
+                // A pairing folds the partner's finding into this rule's: pointed at a locked
+                // rule, a repository rule of low confidence would swallow the locked finding.
+                if let Some(partner) = spec.pairs_with.as_deref() {
+                    if !is_policy && s.is_locked(partner) {
+                        s.warnings.push(weakening(format!(
+                            "[[rule]] id = \"{}\" with pairs_with = \"{partner}\" (a locked rule)",
+                            spec.id
+                        )));
+                        continue;
+                    }
                 }
                 s.sources
                     .insert(format!("rule.{}", spec.id), origin.clone());
@@ -267,6 +310,13 @@ impl Settings {
                 }
             }
             for v in &f.allowlist.values {
+                // Under a lock of every rule a value allowlist could only hide locked findings.
+                // Under a partial lock it stays, and the scanner ignores it for locked rules.
+                if !is_policy && s.locked_rules.contains("*") {
+                    s.warnings
+                        .push(weakening(format!("allowlist.values = [\"{v}\"]")));
+                    continue;
+                }
                 s.allow_values.push(v.clone());
                 s.sources
                     .insert(format!("allowlist.values.{v}"), origin.clone());
@@ -292,6 +342,18 @@ impl Settings {
                     s.fail_open = o;
                     fail_open_locked |= is_policy;
                     s.sources.insert("hook.fail_open".into(), origin.clone());
+                }
+            }
+            if let Some(b) = f.hook.block_unscanned {
+                // Turning it on is stricter and always allowed; off again only if no policy said on.
+                if block_unscanned_locked && !is_policy && !b {
+                    s.warnings
+                        .push(weakening(format!("hook.block_unscanned = {b}")));
+                } else {
+                    s.block_unscanned = b;
+                    block_unscanned_locked |= is_policy && b;
+                    s.sources
+                        .insert("hook.block_unscanned".into(), origin.clone());
                 }
             }
             let v = &f.vault;
@@ -358,6 +420,62 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 }
 
 fn read_layer(kind: LayerKind, path: &Path) -> Result<Layer, ConfigError> {
+    Ok(read_layer_text(kind, path)?.0)
+}
+
+/// Every rule id a layer names (`policy.locked_rules`, `rules.disable`, `allowlist.rules`) must
+/// exist: a typo there would silently lock, disable or allow nothing. Each must be built in, or a
+/// `[[rule]]` of some layer: an error naming the file, line and option otherwise.
+fn check_rule_ids(layers: &[(Layer, String)]) -> Result<(), ConfigError> {
+    let custom: BTreeSet<&str> = layers
+        .iter()
+        .flat_map(|(l, _)| l.file.rule.iter().map(|r| r.id.as_str()))
+        .collect();
+    let known = |id: &str| id == "*" || custom.contains(id) || crate::detect::is_builtin_rule(id);
+    for (layer, text) in layers {
+        let f = &layer.file;
+        let lists = [
+            ("policy.locked_rules", &f.policy.locked_rules),
+            ("rules.disable", &f.rules.disable),
+            ("allowlist.rules", &f.allowlist.rules),
+        ];
+        for (option, ids) in lists {
+            if let Some(id) = ids.iter().find(|id| !known(id)) {
+                let key = option.rsplit('.').next().unwrap_or(option);
+                return Err(ConfigError::Invalid {
+                    message: format!(
+                        "line {}: {option}: no rule has the id \"{id}\" (`keyward rules list` shows them)",
+                        line_of_value(text, key, id)
+                    ),
+                    path: layer.path.clone().unwrap_or_default(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The line of the first quoted `value` after a `key =`, for messages (1 when not found).
+fn line_of_value(text: &str, key: &str, value: &str) -> usize {
+    let from = text
+        .match_indices(key)
+        .find(|(i, _)| text[i + key.len()..].trim_start().starts_with('='))
+        .map_or(0, |(i, _)| i);
+    let at = [format!("\"{value}\""), format!("'{value}'")]
+        .iter()
+        .filter_map(|q| text[from..].find(q.as_str()).map(|i| i + from))
+        .min()
+        .unwrap_or(from);
+    text[..at].matches('\n').count() + 1
+}
+
+fn read_layer_text(kind: LayerKind, path: &Path) -> Result<(Layer, String), ConfigError> {
+    if path.is_dir() {
+        return Err(ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message: "is a directory, not a configuration file".into(),
+        });
+    }
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
         path: path.to_path_buf(),
         source,
@@ -374,11 +492,52 @@ fn read_layer(kind: LayerKind, path: &Path) -> Result<Layer, ConfigError> {
             message: "[policy] is only allowed in the org policy file (KEYWARD_POLICY or /etc/keyward/policy.toml)".into(),
         });
     }
-    Ok(Layer {
+    check_allowlist_patterns(path, &text, &file)?;
+    if file.scan.max_file_size == Some(0) {
+        return Err(ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message: format!(
+                "line {}: scan.max_file_size = 0 would scan nothing; give a size in bytes",
+                line_of_value(&text, "max_file_size", "0").max(line_of_key(&text, "max_file_size"))
+            ),
+        });
+    }
+    let layer = Layer {
         kind,
         path: Some(path.to_path_buf()),
         file,
-    })
+    };
+    Ok((layer, text))
+}
+
+/// Allowlist globs and regexes are compiled here once to name the file and line of a bad one;
+/// the scanner compiles them again from the merged settings.
+fn check_allowlist_patterns(path: &Path, text: &str, file: &ConfigFile) -> Result<(), ConfigError> {
+    let bad = |key: &str, value: &str, what: &str, message: String| ConfigError::Invalid {
+        path: path.to_path_buf(),
+        message: format!(
+            "line {}: allowlist.{key}: invalid {what} `{value}`: {message}",
+            line_of_value(text, key, value)
+        ),
+    };
+    for g in &file.allowlist.paths {
+        // The same gitignore-like form the allowlist builds (a bare name matches at any depth).
+        let pattern = if g.contains('/') {
+            g.trim_start_matches('/').to_string()
+        } else {
+            format!("**/{g}")
+        };
+        globset::Glob::new(&pattern).map_err(|e| bad("paths", g, "glob", e.kind().to_string()))?;
+    }
+    for v in &file.allowlist.values {
+        regex::Regex::new(v).map_err(|e| bad("values", v, "regex", e.to_string()))?;
+    }
+    Ok(())
+}
+
+fn line_of_key(text: &str, key: &str) -> usize {
+    text.find(key)
+        .map_or(1, |i| text[..i].matches('\n').count() + 1)
 }
 
 /// The policy file: `KEYWARD_POLICY` if set (it must exist), else the system path if present.
@@ -407,17 +566,24 @@ pub fn user_config_path() -> Option<PathBuf> {
 
 /// Reads every layer that exists, weakest first.
 pub fn load_layers(root: Option<&Path>) -> Result<Vec<Layer>, ConfigError> {
+    load_layers_from(root, true)
+}
+
+fn load_layers_from(root: Option<&Path>, repo_config: bool) -> Result<Vec<Layer>, ConfigError> {
+    let root = root.filter(|_| repo_config);
     let mut layers = Vec::new();
     if let Some(p) = policy_path()? {
-        layers.push(read_layer(LayerKind::Policy, &p)?);
+        layers.push(read_layer_text(LayerKind::Policy, &p)?);
     }
     if let Some(p) = user_config_path().filter(|p| p.is_file()) {
-        layers.push(read_layer(LayerKind::User, &p)?);
+        layers.push(read_layer_text(LayerKind::User, &p)?);
     }
-    if let Some(p) = root.map(|r| r.join(REPO_CONFIG)).filter(|p| p.is_file()) {
-        layers.push(read_layer(LayerKind::Repo, &p)?);
+    // `exists`, not `is_file`: a `.keyward.toml` that is a directory is an error, not silence.
+    if let Some(p) = root.map(|r| r.join(REPO_CONFIG)).filter(|p| p.exists()) {
+        layers.push(read_layer_text(LayerKind::Repo, &p)?);
     }
-    Ok(layers)
+    check_rule_ids(&layers)?;
+    Ok(layers.into_iter().map(|(l, _)| l).collect())
 }
 
 #[cfg(test)]
@@ -473,6 +639,30 @@ mod tests {
             "a new rule is an addition; a locked built-in id is not"
         );
         assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
+    }
+
+    #[test]
+    fn under_a_lock_a_repository_cannot_report_read_or_pair_less() {
+        let absorb = "[[rule]]\nid = \"absorb\"\nname = \"n\"\ncategory = \"api_key\"\nconfidence = \"low\"\nkeywords = [\"zz\"]\nregex = 'zz(never)'\npairs_with = \"github-pat-classic\"\nremediation = \"r\"\n";
+        let s = Settings::merge(
+            None,
+            vec![
+                layer(
+                    LayerKind::Policy,
+                    "[policy]\nlocked_rules=[\"*\"]\n[hook]\nblock_unscanned=true",
+                ),
+                layer(
+                    LayerKind::Repo,
+                    &format!("[scan]\nreport_at=\"high\"\nmax_file_size=5\n[allowlist]\nvalues=[\".*\"]\n[hook]\nblock_unscanned=false\n{absorb}"),
+                ),
+            ],
+        );
+        assert_eq!(s.report_at, Confidence::Medium);
+        assert_eq!(s.max_file_size, DEFAULT_MAX_FILE_SIZE);
+        assert!(s.allow_values.is_empty());
+        assert!(s.custom_rules.is_empty());
+        assert!(s.block_unscanned);
+        assert_eq!(s.warnings.len(), 5, "{:?}", s.warnings);
     }
 
     #[test]
