@@ -828,3 +828,22 @@ fn a_baselined_key_id_does_not_hide_its_secret_key_added_later() {
         "pairing still enriches: {out}"
     );
 }
+
+#[test]
+fn a_token_in_a_utf16_file_is_scanned_not_skipped_as_binary() {
+    let r = Repo::new();
+    let text = format!("# PowerShell output\r\n{}", secret_line(21));
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    r.write("out.txt", &bytes);
+    let no_bom: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    r.write("nobom.txt", &no_bom);
+    r.git(&["add", "."]);
+    let text = assert_blocked(&r.commit(&[]));
+    assert!(!text.contains("binary, not scanned"), "{text}");
+    assert!(
+        text.contains("out.txt:2:") && text.contains("nobom.txt:2:"),
+        "{text}"
+    );
+    assert_eq!(summary(&text).blocking, 2, "{text}");
+}
