@@ -348,3 +348,26 @@ fn related_of(f: &Finding) -> Related {
         end: f.end,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::{Detector, Input};
+
+    #[test]
+    fn both_halves_stay_findings_and_only_near_halves_are_linked() {
+        let det = Detector::builtin().unwrap();
+        let id = format!("{}{}", "AKIA", "2HJ7Z2E622YZAHB4");
+        let secret = format!("{}{}", "Y0NXij0T6544oE9R1", "/QkQRrXYpLnEpsizOm7F6Wp");
+        let near = format!("aws_access_key_id = {id}\naws_secret_access_key = {secret}\n");
+        let found = det.scan(Input::new(near.as_bytes()));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|f| f.related.len() == 1), "{found:?}");
+        let far = format!(
+            "aws_access_key_id = {id}\n{}aws_secret_access_key = {secret}\n",
+            "x = 1\n".repeat(400)
+        );
+        let found = det.scan(Input::new(far.as_bytes()));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|f| f.related.is_empty()), "{found:?}");
+    }
+}
