@@ -829,3 +829,20 @@ fn allowlist_pattern_errors_name_file_line_and_option_once() {
         "printed once: {err}"
     );
 }
+
+/// Sixteen PEM headers, each followed by 30 KB of one-line base64 and no end line: the old
+/// `.{40,16000}?` rule spent seconds per header (51 s for this file in release).
+#[test]
+fn pathological_pem_input_scans_in_linear_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = common::fake::base62(3, 30_000);
+    let header = format!("-----BEGIN RSA {}-----\n", "PRIVATE KEY");
+    let text: String = (0..16).map(|_| format!("{header}{body}\n")).collect();
+    assert!(text.len() > 480_000);
+    std::fs::write(dir.path().join("p.txt"), &text).unwrap();
+    let mut c = common::keyward();
+    c.current_dir(dir.path()).args(["scan", "p.txt"]);
+    // Generous for a debug build on a busy machine; the old rule took minutes here.
+    let o = run_with_deadline(&mut c, std::time::Duration::from_secs(20));
+    assert_code(&o, 0);
+}

@@ -875,3 +875,106 @@ fn block_unscanned_from_the_policy_blocks_an_oversized_file_and_a_repository_can
         "refusal said: {text}"
     );
 }
+
+/// An AWS key id and secret key, built at runtime (random fakes, not real credentials).
+fn aws_pair() -> (String, String) {
+    (
+        format!("{}{}", "AKIA", "2HJ7Z2E622YZAHB4"),
+        format!("{}{}", "Y0NXij0T6544oE9R1", "/QkQRrXYpLnEpsizOm7F6Wp"),
+    )
+}
+
+#[test]
+fn a_secret_key_added_next_to_a_committed_key_id_is_reported() {
+    let (id, secret) = aws_pair();
+    let r = Repo::new();
+    r.write(
+        "creds.ini",
+        format!("[default]\naws_access_key_id = {id}\n"),
+    );
+    r.git(&["add", "."]);
+    assert_blocked(&r.commit(&[]));
+    r.commit_no_verify(&[]);
+    // Only the secret key is new: it is its own finding, on its own line.
+    r.write(
+        "creds.ini",
+        format!("[default]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n"),
+    );
+    r.git(&["add", "."]);
+    // A medium-confidence secret key warns by default; before, it vanished into the key id.
+    let text = output(&r.commit(&[]));
+    assert_eq!(summary(&text).findings, 1, "{text}");
+    assert!(text.contains("creds.ini:3:"), "{text}");
+    assert!(text.contains("aws-secret-access-key"), "{text}");
+    assert!(!text.contains(&secret), "{text}");
+}
+
+#[test]
+fn an_allow_marker_on_the_key_id_does_not_hide_a_secret_key_far_below() {
+    let (id, secret) = aws_pair();
+    let r = Repo::new();
+    let filler = numbered_lines(40);
+    r.write(
+        "settings.py",
+        format!(
+            "AWS_ACCESS_KEY_ID = \"{id}\"  # keyward:allow\n{filler}AWS_SECRET_ACCESS_KEY = \"{secret}\"\n"
+        ),
+    );
+    r.git(&["add", "."]);
+    let text = output(&r.commit(&[]));
+    assert!(text.contains("settings.py:42:"), "{text}");
+    assert_eq!(summary(&text).findings, 1, "only the secret key: {text}");
+}
+
+#[test]
+fn a_baselined_key_id_does_not_hide_its_secret_key_added_later() {
+    let (id, secret) = aws_pair();
+    let r = Repo::new();
+    let fp = keyward::detect::fingerprint("aws-access-key-id", &id);
+    r.write(
+        ".keyward-baseline.toml",
+        format!(
+            "version = 1\n\n[[finding]]\nfingerprint = \"{fp}\"\nrule = \"aws-access-key-id\"\n"
+        ),
+    );
+    r.write("env.sh", format!("export AWS_ACCESS_KEY_ID={id}\n"));
+    r.git(&["add", "."]);
+    assert_passed(&r.commit(&[]));
+    r.write(
+        "env.sh",
+        format!("export AWS_ACCESS_KEY_ID={id}\nexport AWS_SECRET_ACCESS_KEY={secret}\n"),
+    );
+    r.git(&["add", "."]);
+    let text = output(&r.commit(&[]));
+    assert_eq!(summary(&text).findings, 1, "{text}");
+    assert!(text.contains("env.sh:2:"), "{text}");
+    // The same in `keyward scan`.
+    let o = run(common::keyward().current_dir(r.path()).args(["scan", "."]));
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("aws-secret-access-key"), "{out}");
+    assert!(!out.contains("] aws-access-key-id"), "baselined: {out}");
+    assert!(
+        out.contains("also: env.sh:1:"),
+        "pairing still enriches: {out}"
+    );
+}
+
+#[test]
+fn a_token_in_a_utf16_file_is_scanned_not_skipped_as_binary() {
+    let r = Repo::new();
+    let text = format!("# PowerShell output\r\n{}", secret_line(21));
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    r.write("out.txt", &bytes);
+    let no_bom: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    r.write("nobom.txt", &no_bom);
+    r.git(&["add", "."]);
+    let text = assert_blocked(&r.commit(&[]));
+    assert!(!text.contains("binary, not scanned"), "{text}");
+    assert!(
+        text.contains("out.txt:2:") && text.contains("nobom.txt:2:"),
+        "{text}"
+    );
+    assert_eq!(summary(&text).blocking, 2, "{text}");
+}

@@ -17,6 +17,9 @@ use crate::detect::{Category, Confidence};
 const LOOK_BEHIND: usize = 256;
 /// How far a window's end may be stretched to reach the end of its line.
 const LINE_STRETCH: usize = 4096;
+/// Two halves of a paired credential are linked only when this close (a credentials file, an
+/// `.env` or one JSON object): a key id far away belongs to another credential.
+const PAIR_DISTANCE: usize = 1024;
 /// Decoded values are scanned again once, never recursively.
 const MAX_DECODE_DEPTH: usize = 1;
 
@@ -295,10 +298,12 @@ fn to_findings(det: &Detector, bytes: &[u8], cands: Vec<Candidate>) -> Vec<Findi
         .collect()
 }
 
-/// Folds the second half of a paired credential (an AWS secret key next to its key id) into
-/// the first, so one credential is one finding.
-fn pair_credentials(det: &Detector, findings: &mut Vec<Finding>) {
-    let mut absorbed = vec![false; findings.len()];
+/// Pairs the halves of a two-part credential (an AWS secret key next to its key id) when they
+/// lie within [`PAIR_DISTANCE`] bytes. Pairing only enriches: both halves stay findings with
+/// their own location, suppression and fingerprint, so an allowlisted, baselined or already
+/// committed key id can never hide a secret key added later.
+fn pair_credentials(det: &Detector, findings: &mut [Finding]) {
+    let mut links: Vec<(usize, usize)> = Vec::new();
     for i in 0..findings.len() {
         let Some(partner_id) = det
             .rule(&findings[i].rule.id)
@@ -306,28 +311,63 @@ fn pair_credentials(det: &Detector, findings: &mut Vec<Finding>) {
         else {
             continue;
         };
-        let here = findings[i].span.start;
+        let here = &findings[i].span;
         let nearest = findings
             .iter()
             .enumerate()
-            .filter(|(j, f)| !absorbed[*j] && *j != i && f.rule.id == partner_id)
-            .min_by_key(|(_, f)| f.span.start.abs_diff(here))
+            .filter(|(j, f)| *j != i && f.rule.id == partner_id)
+            .map(|(j, f)| (j, span_distance(here, &f.span)))
+            .filter(|&(_, d)| d <= PAIR_DISTANCE)
+            .min_by_key(|&(_, d)| d)
             .map(|(j, _)| j);
         if let Some(j) = nearest {
-            absorbed[j] = true;
-            let p = &findings[j];
-            let related = Related {
-                rule_id: p.rule.id.clone(),
-                span: p.span.clone(),
-                start: p.start,
-                end: p.end,
-            };
-            findings[i].related.push(related);
+            links.push((i, j));
         }
     }
-    let mut k = 0;
-    findings.retain(|_| {
-        k += 1;
-        !absorbed[k - 1]
-    });
+    for (i, j) in links {
+        let (a, b) = (related_of(&findings[j]), related_of(&findings[i]));
+        findings[i].related.push(a);
+        findings[j].related.push(b);
+    }
+}
+
+/// Bytes between two spans (0 when they touch or overlap).
+fn span_distance(a: &Range<usize>, b: &Range<usize>) -> usize {
+    if a.end <= b.start {
+        b.start - a.end
+    } else {
+        a.start.saturating_sub(b.end)
+    }
+}
+
+fn related_of(f: &Finding) -> Related {
+    Related {
+        rule_id: f.rule.id.clone(),
+        span: f.span.clone(),
+        start: f.start,
+        end: f.end,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::{Detector, Input};
+
+    #[test]
+    fn both_halves_stay_findings_and_only_near_halves_are_linked() {
+        let det = Detector::builtin().unwrap();
+        let id = format!("{}{}", "AKIA", "2HJ7Z2E622YZAHB4");
+        let secret = format!("{}{}", "Y0NXij0T6544oE9R1", "/QkQRrXYpLnEpsizOm7F6Wp");
+        let near = format!("aws_access_key_id = {id}\naws_secret_access_key = {secret}\n");
+        let found = det.scan(Input::new(near.as_bytes()));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|f| f.related.len() == 1), "{found:?}");
+        let far = format!(
+            "aws_access_key_id = {id}\n{}aws_secret_access_key = {secret}\n",
+            "x = 1\n".repeat(400)
+        );
+        let found = det.scan(Input::new(far.as_bytes()));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|f| f.related.is_empty()), "{found:?}");
+    }
 }

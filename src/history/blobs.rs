@@ -216,6 +216,7 @@ fn scan_one(
         counts.binary += 1;
         return;
     }
+    let data = &*crate::source::read::as_utf8(data);
     counts.scanned += 1;
     counts.bytes += data.len() as u64;
     for (path, occurrences) in &job.classes {
