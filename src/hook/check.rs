@@ -336,7 +336,7 @@ mod tests {
 
     #[test]
     fn binary_probe_matches_git() {
-        assert!(looks_binary(b"PNG\0data"));
+        assert!(looks_binary(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"));
         assert!(!looks_binary(b"plain text\n"));
         let mut late = vec![b'a'; crate::source::read::BINARY_SNIFF_LEN];
         late.push(0);
