@@ -83,13 +83,13 @@ fn list(format: ListFormat) -> anyhow::Result<ExitCode> {
         .collect();
     rows.sort_by(|a, b| a.id.cmp(b.id));
     match format {
-        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
-        ListFormat::Text => print_table(&rows),
+        ListFormat::Json => outln!("{}", serde_json::to_string_pretty(&rows)?),
+        ListFormat::Text => print_table(&rows)?,
     }
     Ok(EXIT_CLEAN)
 }
 
-fn print_table(rows: &[Row]) {
+fn print_table(rows: &[Row]) -> std::io::Result<()> {
     let header = ["ID", "PROVIDER", "CATEGORY", "CONFIDENCE", "VALIDATOR"];
     let cells: Vec<[String; 5]> = rows
         .iter()
@@ -124,14 +124,15 @@ fn print_table(rows: &[Row]) {
         }
         s
     };
-    println!("{}", line(header));
+    outln!("{}", line(header));
     for r in &cells {
-        println!(
+        outln!(
             "{}",
             line([&r[0], &r[1], &r[2], &r[3], &r[4]].map(String::as_str))
         );
     }
-    println!("{} rules", rows.len());
+    outln!("{} rules", rows.len());
+    Ok(())
 }
 
 fn check_builtin() -> anyhow::Result<ExitCode> {
@@ -196,7 +197,7 @@ fn report_failures(detector: &Detector, ids: &[String], what: &str) -> anyhow::R
         } else {
             "negative_example"
         };
-        println!("{}: {kind}[{}]: {}", f.rule, f.index, f.problem);
+        outln!("{}: {kind}[{}]: {}", f.rule, f.index, f.problem);
     }
     if failures.is_empty() {
         eprintln!(
