@@ -30,7 +30,7 @@ fn first_commit_with_a_secret_is_blocked_and_the_index_is_untouched() {
         "path:line:column named: {text}"
     );
     assert!(
-        text.contains("github-pat-classic") && text.contains("api_key"),
+        text.contains("github-pat-classic") && text.contains("API key"),
         "{text}"
     );
     assert!(text.contains("…[redacted]"), "{text}");

@@ -2,7 +2,8 @@
 //! `pre-commit run --files/--all-files`, the named files whole), prints every finding with what to
 //! do about it, and always ends with one summary line.
 
-use std::{io::Write, path::PathBuf, process::ExitCode, time::Instant};
+use std::{
+    io::IsTerminal,io::Write, path::PathBuf, process::ExitCode, time::Instant};
 
 use gix::bstr::ByteSlice;
 
@@ -86,6 +87,8 @@ pub fn run(args: HookArgs) -> anyhow::Result<ExitCode> {
     let cx = Context {
         block_at: settings.block_at,
         allow_skip: settings.allow_skip,
+        pre_commit: std::env::var_os("PRE_COMMIT").is_some_and(|v| v == "1"),
+        color: super::use_color(std::io::stderr().is_terminal()),
     };
     let outcome = if args.all_files {
         let scanner = Scanner::new(settings)?;
