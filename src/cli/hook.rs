@@ -2,8 +2,7 @@
 //! `pre-commit run --files/--all-files`, the named files whole), prints every finding with what to
 //! do about it, and always ends with one summary line.
 
-use std::{
-    io::IsTerminal,io::Write, path::PathBuf, process::ExitCode, time::Instant};
+use std::{io::IsTerminal, io::Write, path::PathBuf, process::ExitCode, time::Instant};
 
 use gix::bstr::ByteSlice;
 
