@@ -184,3 +184,29 @@ fn init_writes_a_commented_config_and_never_overwrites_one() {
     let hook = fs::read_to_string(repo.path().join(".git/hooks/pre-commit")).unwrap();
     assert!(hook.contains("keyward"), "{hook}");
 }
+
+#[test]
+fn config_option_reaches_rules_list_config_explain_and_the_hook() {
+    let repo = git_repo();
+    write(
+        repo.path(),
+        "extra.toml",
+        "[[rule]]\nid = \"acme-key\"\nname = \"Acme key\"\nprovider = \"Acme\"\ncategory = \"api_key\"\nconfidence = \"high\"\nkeywords = [\"acme_\"]\nregex = '''\\b(acme_[a-z0-9]{12})\\b'''\nremediation = \"Rotate it.\"\n",
+    );
+    assert!(!stdout(&kw(repo.path(), &["rules", "list"])).contains("acme-key"));
+    let o = kw(repo.path(), &["rules", "list", "--config", "extra.toml"]);
+    assert_code(&o, 0);
+    assert!(stdout(&o).contains("acme-key (custom)"), "{}", stdout(&o));
+    let o = kw(
+        repo.path(),
+        &["config", "explain", "--config", "extra.toml"],
+    );
+    assert_code(&o, 0);
+    assert!(stdout(&o).contains("extra.toml"), "{}", stdout(&o));
+    let o = kw(
+        repo.path(),
+        &["hook", "--all-files", "--config", "missing.toml"],
+    );
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("missing.toml"), "{}", stderr(&o));
+}

@@ -21,6 +21,8 @@ enum ConfigCommand {
         /// A path inside the repository (default: the current directory).
         #[arg(value_name = "PATH")]
         path: Option<PathBuf>,
+        #[command(flatten)]
+        config: super::ConfigFiles,
     },
     /// Print where each configuration layer is looked up and whether it exists.
     Path {
@@ -31,7 +33,7 @@ enum ConfigCommand {
 
 pub fn run(args: ConfigArgs) -> anyhow::Result<ExitCode> {
     match args.command {
-        ConfigCommand::Explain { path } => explain(path),
+        ConfigCommand::Explain { path, config } => explain(path, &config),
         ConfigCommand::Path { path } => paths(path),
     }
 }
@@ -86,9 +88,9 @@ fn opt(v: &Option<String>) -> String {
         .map_or_else(|| "(unset)".into(), |v| format!("{v:?}"))
 }
 
-fn explain(path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+fn explain(path: Option<PathBuf>, extra: &super::ConfigFiles) -> anyhow::Result<ExitCode> {
     let root = root_for(path)?;
-    let s = Settings::load(root.as_deref())?;
+    let s = Settings::load_with_extra(root.as_deref(), &extra.files)?;
     match &root {
         Some(r) => outln!("repository root: {}", r.display()),
         None => outln!("repository root: none found (no .git or .keyward.toml above)"),

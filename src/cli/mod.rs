@@ -77,8 +77,29 @@ pub enum ColorChoice {
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ConfigFiles {
     /// An extra repository-level config file, applied after `.keyward.toml` (repeatable).
-    #[arg(long = "config", value_name = "FILE")]
+    #[arg(long = "config", id = "config_files", value_name = "FILE")]
     pub files: Vec<PathBuf>,
+}
+
+/// `--fail-at`: the lowest confidence that makes the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailAt {
+    High,
+    Medium,
+    Low,
+    Never,
+}
+
+impl FailAt {
+    /// The confidence that fails, `None` for `never`.
+    pub fn level(self) -> Option<keyward::detect::Confidence> {
+        match self {
+            FailAt::High => Some(keyward::detect::Confidence::High),
+            FailAt::Medium => Some(keyward::detect::Confidence::Medium),
+            FailAt::Low => Some(keyward::detect::Confidence::Low),
+            FailAt::Never => None,
+        }
+    }
 }
 
 static GLOBALS: OnceLock<GlobalArgs> = OnceLock::new();

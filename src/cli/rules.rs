@@ -24,6 +24,8 @@ enum RulesCommand {
     List {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
+        #[command(flatten)]
+        config: super::ConfigFiles,
     },
     /// Run every example and negative example of the built-in rules, or of the rules in FILE
     /// (a rule file with `[[rule]]` tables, or a `.keyward.toml` with custom rules).
@@ -41,7 +43,7 @@ enum ListFormat {
 
 pub fn run(args: RulesArgs) -> anyhow::Result<ExitCode> {
     match args.command {
-        RulesCommand::List { format } => list(format),
+        RulesCommand::List { format, config } => list(format, &config),
         RulesCommand::Check { files } if files.is_empty() => check_builtin(),
         RulesCommand::Check { files } => check_files(&files),
     }
@@ -58,9 +60,13 @@ struct Row<'a> {
     custom: bool,
 }
 
-fn list(format: ListFormat) -> anyhow::Result<ExitCode> {
+fn list(format: ListFormat, extra: &super::ConfigFiles) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let scanner = Scanner::discover(&cwd)?;
+    let settings = keyward::config::Settings::load_with_extra(
+        keyward::config::discover(&cwd).as_deref(),
+        &extra.files,
+    )?;
+    let scanner = Scanner::new(settings)?;
     let custom: std::collections::HashSet<&str> = scanner
         .settings()
         .custom_rules

@@ -28,7 +28,7 @@ use keyward::{
     Scanner,
 };
 
-use super::{EXIT_CLEAN, EXIT_FINDINGS};
+use super::{FailAt, EXIT_CLEAN, EXIT_FINDINGS};
 
 /// What to scan and how to walk it; shared by `scan` and `baseline`.
 #[derive(Debug, clap::Args)]
@@ -80,27 +80,6 @@ impl From<ConfidenceArg> for Confidence {
             ConfidenceArg::Low => Confidence::Low,
             ConfidenceArg::Medium => Confidence::Medium,
             ConfidenceArg::High => Confidence::High,
-        }
-    }
-}
-
-/// `--fail-at`: the lowest confidence that makes the exit code 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FailAt {
-    High,
-    Medium,
-    Low,
-    Never,
-}
-
-impl FailAt {
-    /// The confidence that fails, `None` for `never`.
-    pub fn level(self) -> Option<Confidence> {
-        match self {
-            FailAt::High => Some(Confidence::High),
-            FailAt::Medium => Some(Confidence::Medium),
-            FailAt::Low => Some(Confidence::Low),
-            FailAt::Never => None,
         }
     }
 }
