@@ -79,7 +79,11 @@ pub fn run(args: InventoryArgs) -> anyhow::Result<ExitCode> {
         &scan,
         codeowners.as_ref(),
         scope,
-        args.repo.display().to_string(),
+        // The repository's folder name, not the argument (`.` names nothing in a title).
+        std::path::absolute(&root)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| args.repo.display().to_string()),
         as_of,
     );
 
