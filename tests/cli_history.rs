@@ -64,3 +64,55 @@ fn scan_history_outside_a_repository_is_an_error() {
         stderr(&o)
     );
 }
+
+#[test]
+fn scan_history_json_validates_against_the_report_schema_with_relative_paths() {
+    let st = story();
+    let o = run(keyward()
+        .current_dir(st.path())
+        .args(["scan", "--history", "--format", "json"]));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // The report alone on stdout; the coverage summary on stderr, as for tree scans.
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("history JSON");
+    assert!(stderr(&o).contains("commits"), "{}", stderr(&o));
+    let findings = json["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        let path = f["path"].as_str().unwrap();
+        assert!(!path.starts_with('/'), "relative: {path}");
+        assert_eq!(f["provenance"]["kind"], "commit");
+        assert_eq!(f["provenance"]["commit"]["id"], f["commit"]);
+    }
+    assert!(json["summary"]["history"]["commits"].as_u64().unwrap() > 1);
+
+    // SARIF: relative URIs against an absolute %SRCROOT%, even when run as `scan .`.
+    let s =
+        run(keyward()
+            .current_dir(st.path())
+            .args(["scan", ".", "--history", "--format", "sarif"]));
+    let sarif: serde_json::Value = serde_json::from_str(&stdout(&s)).expect("SARIF");
+    let base = sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        base.starts_with("file:///") && !base.contains("/./"),
+        "{base}"
+    );
+    let uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+        ["artifactLocation"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(!uri.starts_with('/') && !uri.starts_with("file:"), "{uri}");
+
+    let Some(check) = common::require_tool("check-jsonschema") else {
+        return;
+    };
+    let file = st.path().join("history.json");
+    std::fs::write(&file, stdout(&o)).unwrap();
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.schema.json");
+    let v = run(std::process::Command::new(check)
+        .arg("--schemafile")
+        .arg(&schema)
+        .arg(&file));
+    assert!(v.status.success(), "{}{}", stdout(&v), stderr(&v));
+}

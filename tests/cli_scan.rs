@@ -428,8 +428,16 @@ fn confidence_flag_overrides_report_level() {
     );
     write(repo.path(), "x.txt", "k = acme_k3j9x0q2m7z1\n");
     assert_code(&kw(repo.path(), &["scan"]), 0);
+    // Reported, but below the level the hook blocks at (`high`): exit 0 unless --fail-at low.
     let o = kw(repo.path(), &["scan", "--confidence", "low"]);
-    assert_code(&o, 1);
+    assert_code(&o, 0);
+    assert_code(
+        &kw(
+            repo.path(),
+            &["scan", "--confidence", "low", "--fail-at", "low"],
+        ),
+        1,
+    );
     assert!(
         stdout(&o).contains("x.txt:1:5: [low] acme-key (Acme, API key)"),
         "{}",

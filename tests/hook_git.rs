@@ -978,3 +978,39 @@ fn a_token_in_a_utf16_file_is_scanned_not_skipped_as_binary() {
     );
     assert_eq!(summary(&text).blocking, 2, "{text}");
 }
+
+#[test]
+fn under_pre_commit_the_bypass_hint_names_skip_keyward_and_suppressed_findings_are_counted() {
+    let r = Repo::new();
+    let allowed = format!(
+        "OLD = \"{}\"  # keyward:allow\n{}",
+        github_pat(31),
+        secret_line(32)
+    );
+    r.write("app.py", allowed);
+    r.install();
+    r.git(&["add", "app.py"]);
+    let text = assert_blocked(&r.commit_env(&[], &[("PRE_COMMIT", "1")]));
+    assert!(text.contains("SKIP=keyward git commit"), "{text}");
+    assert!(!text.contains("KEYWARD_SKIP=1 git commit"), "{text}");
+    assert!(text.contains("1 suppressed"), "{text}");
+    // Outside pre-commit, keyward's own switch is named.
+    let text = assert_blocked(&r.commit(&[]));
+    assert!(text.contains("KEYWARD_SKIP=1 git commit"), "{text}");
+}
+
+#[test]
+fn all_files_mode_fails_without_claiming_a_commit_was_blocked() {
+    let r = Repo::new();
+    r.write("app.py", secret_line(33));
+    r.git(&["add", "app.py"]);
+    r.commit_no_verify(&[]);
+    let o = run(common::keyward()
+        .current_dir(r.path())
+        .args(["hook", "--all-files"]));
+    let text = output(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(text.contains("failed: 1 finding"), "{text}");
+    assert!(!text.contains("commit blocked"), "{text}");
+    assert!(!text.contains("\x1b["), "no colour off a terminal: {text}");
+}

@@ -69,7 +69,7 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     if args.check {
         for i in &new_items {
             let f = &i.finding;
-            println!(
+            outln!(
                 "new: {}:{}:{}: {} {}",
                 i.location(),
                 f.start.line,
@@ -79,7 +79,7 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
             );
         }
         for e in &stale {
-            println!(
+            outln!(
                 "stale: {} {} ({})",
                 e.fingerprint,
                 e.rule,

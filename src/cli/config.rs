@@ -21,6 +21,8 @@ enum ConfigCommand {
         /// A path inside the repository (default: the current directory).
         #[arg(value_name = "PATH")]
         path: Option<PathBuf>,
+        #[command(flatten)]
+        config: super::ConfigFiles,
     },
     /// Print where each configuration layer is looked up and whether it exists.
     Path {
@@ -31,7 +33,7 @@ enum ConfigCommand {
 
 pub fn run(args: ConfigArgs) -> anyhow::Result<ExitCode> {
     match args.command {
-        ConfigCommand::Explain { path } => explain(path),
+        ConfigCommand::Explain { path, config } => explain(path, &config),
         ConfigCommand::Path { path } => paths(path),
     }
 }
@@ -87,24 +89,24 @@ fn opt(v: &Option<String>) -> String {
         .map_or_else(|| "(unset)".into(), |v| format!("{v:?}"))
 }
 
-fn explain(path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+fn explain(path: Option<PathBuf>, extra: &super::ConfigFiles) -> anyhow::Result<ExitCode> {
     let root = root_for(path)?;
-    let s = Settings::load(root.as_deref())?;
+    let s = Settings::load_with_extra(root.as_deref(), &extra.files)?;
     match &root {
-        Some(r) => println!("repository root: {}", r.display()),
-        None => println!("repository root: none found (no .git or .keyward.toml above)"),
+        Some(r) => outln!("repository root: {}", r.display()),
+        None => outln!("repository root: none found (no .git or .keyward.toml above)"),
     }
-    println!("\nlayers, weakest first:");
-    println!("  {}", LayerKind::Builtin.as_str());
+    outln!("\nlayers, weakest first:");
+    outln!("  {}", LayerKind::Builtin.as_str());
     for l in &s.layers {
         let p = l
             .path
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
-        println!("  {}: {p}", l.kind.as_str());
+        outln!("  {}: {p}", l.kind.as_str());
     }
-    println!("\neffective settings:");
+    outln!("\neffective settings:");
     let rows: Vec<(String, String)> = s
         .sources
         .keys()
@@ -129,37 +131,37 @@ fn explain(path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
         .max()
         .unwrap_or(0);
     for (k, shown) in &rows {
-        println!("  {shown:<width$}  # {}", s.sources[k]);
+        outln!("  {shown:<width$}  # {}", s.sources[k]);
     }
     let policy = s.layers.iter().find(|l| l.kind == LayerKind::Policy);
     if let Some(p) = policy {
         let pol = &p.file.policy;
-        println!("\nlocked by the org policy:");
+        outln!("\nlocked by the org policy:");
         if !s.locked_rules.is_empty() {
             let ids: Vec<&str> = s.locked_rules.iter().map(String::as_str).collect();
-            println!("  rules: {}", ids.join(", "));
+            outln!("  rules: {}", ids.join(", "));
         }
         if pol.lock_block_at {
-            println!(
+            outln!(
                 "  scan.block_at (cannot be raised above {:?})",
                 s.block_at.as_str()
             );
         }
         if pol.lock_allowlist_paths {
-            println!("  allowlist.paths (only the policy may add them)");
+            outln!("  allowlist.paths (only the policy may add them)");
         }
         if !s.allow_skip
             && s.sources
                 .get("hook.allow_skip")
                 .is_some_and(|o| o.kind == LayerKind::Policy)
         {
-            println!("  hook.allow_skip = false (KEYWARD_SKIP does not bypass the hook)");
+            outln!("  hook.allow_skip = false (KEYWARD_SKIP does not bypass the hook)");
         }
     }
     if !s.warnings.is_empty() {
-        println!("\npolicy warnings (these settings were ignored):");
+        outln!("\npolicy warnings (these settings were ignored):");
         for w in &s.warnings {
-            println!("  {w}");
+            outln!("  {w}");
         }
     }
     if !s.trust_notes.is_empty() {
@@ -178,22 +180,22 @@ fn paths(path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
         .filter(|p| !p.is_empty())
         .map(|p| (PathBuf::from(p), "KEYWARD_POLICY"))
         .unwrap_or_else(|| (PathBuf::from(config::SYSTEM_POLICY), "system"));
-    println!(
+    outln!(
         "org policy:        {} ({}, {})",
         policy.0.display(),
         policy.1,
         exists(&policy.0)
     );
     match config::user_config_path() {
-        Some(p) => println!("user config:       {} ({})", p.display(), exists(&p)),
-        None => println!("user config:       (disabled: KEYWARD_USER_CONFIG is empty)"),
+        Some(p) => outln!("user config:       {} ({})", p.display(), exists(&p)),
+        None => outln!("user config:       (disabled: KEYWARD_USER_CONFIG is empty)"),
     }
     match &root {
         Some(r) => {
             let p = r.join(config::REPO_CONFIG);
-            println!("repository config: {} ({})", p.display(), exists(&p));
+            outln!("repository config: {} ({})", p.display(), exists(&p));
         }
-        None => println!("repository config: (no repository root found)"),
+        None => outln!("repository config: (no repository root found)"),
     }
     Ok(EXIT_CLEAN)
 }

@@ -2,7 +2,7 @@
 //! `pre-commit run --files/--all-files`, the named files whole), prints every finding with what to
 //! do about it, and always ends with one summary line.
 
-use std::{io::Write, path::PathBuf, process::ExitCode, time::Instant};
+use std::{io::IsTerminal, io::Write, path::PathBuf, process::ExitCode, time::Instant};
 
 use gix::bstr::ByteSlice;
 
@@ -17,7 +17,7 @@ use keyward::{
     Scanner,
 };
 
-use super::{EXIT_CLEAN, EXIT_FINDINGS};
+use super::{ConfigFiles, EXIT_CLEAN, EXIT_FINDINGS};
 
 #[derive(Debug, clap::Args)]
 pub struct HookArgs {
@@ -33,6 +33,8 @@ pub struct HookArgs {
     /// how it found them, then exit without scanning. For tests and bug reports.
     #[arg(long, hide = true, conflicts_with_all = ["files", "all_files"])]
     list_staged: bool,
+    #[command(flatten)]
+    config: ConfigFiles,
 }
 
 /// `KEYWARD_SKIP=1` (or true/yes) asks to skip the scan.
@@ -53,7 +55,7 @@ pub fn run(args: HookArgs) -> anyhow::Result<ExitCode> {
     if args.list_staged {
         return list_staged(&repo);
     }
-    let settings = Settings::load(Some(&root))?;
+    let settings = Settings::load_with_extra(Some(&root), &args.config.files)?;
     let mut err = std::io::stderr().lock();
     for w in &settings.warnings {
         writeln!(err, "keyward: policy: {w}")?;
@@ -87,6 +89,8 @@ pub fn run(args: HookArgs) -> anyhow::Result<ExitCode> {
     let cx = Context {
         block_at: settings.block_at,
         allow_skip: settings.allow_skip,
+        pre_commit: std::env::var_os("PRE_COMMIT").is_some_and(|v| v == "1"),
+        color: super::use_color(std::io::stderr().is_terminal()),
     };
     let outcome = if args.all_files {
         let scanner = Scanner::new(settings)?;

@@ -20,6 +20,13 @@ pub struct InstallArgs {
     global: bool,
 }
 
+impl InstallArgs {
+    /// This repository's hook, as `keyward init --install-hook` asks for.
+    pub fn local() -> InstallArgs {
+        InstallArgs { global: false }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct UninstallArgs {
     /// Undo `keyward install --global` and restore the previous global `core.hooksPath`.

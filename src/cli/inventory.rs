@@ -15,7 +15,7 @@ use keyward::{
     Scanner,
 };
 
-use super::{EXIT_CLEAN, EXIT_FINDINGS};
+use super::{ConfigFiles, FailAt, EXIT_CLEAN, EXIT_FINDINGS};
 
 #[derive(Debug, clap::Args)]
 pub struct InventoryArgs {
@@ -36,6 +36,12 @@ pub struct InventoryArgs {
     /// Fail instead of skipping blobs a partial clone has not fetched.
     #[arg(long)]
     pub require_all_blobs: bool,
+    /// Exit 1 when a listed credential is at or above LEVEL. Default `never`: an inventory is
+    /// a report, not a gate (use `keyward scan` to gate).
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = FailAt::Never)]
+    pub fail_at: FailAt,
+    #[command(flatten)]
+    pub config: ConfigFiles,
 }
 
 pub fn run(args: InventoryArgs) -> anyhow::Result<ExitCode> {
@@ -49,7 +55,11 @@ pub fn run(args: InventoryArgs) -> anyhow::Result<ExitCode> {
         .workdir()
         .map(PathBuf::from)
         .unwrap_or_else(|| args.repo.clone());
-    let scanner = Scanner::discover(&root)?;
+    let settings = keyward::config::Settings::load_with_extra(
+        keyward::config::discover(&root).as_deref(),
+        &args.config.files,
+    )?;
+    let scanner = Scanner::new(settings)?;
     let scan = scan_history(&repo, &scanner, Revisions::All, args.require_all_blobs)?;
     let codeowners = CodeOwners::from_head(&repo);
     if let Some(co) = &codeowners {
@@ -69,7 +79,11 @@ pub fn run(args: InventoryArgs) -> anyhow::Result<ExitCode> {
         &scan,
         codeowners.as_ref(),
         scope,
-        args.repo.display().to_string(),
+        // The repository's folder name, not the argument (`.` names nothing in a title).
+        std::path::absolute(&root)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| args.repo.display().to_string()),
         as_of,
     );
 
@@ -89,11 +103,11 @@ pub fn run(args: InventoryArgs) -> anyhow::Result<ExitCode> {
                 .and_then(|()| w.flush())?;
         }
     }
-    Ok(if inv.credentials.is_empty() {
-        EXIT_CLEAN
-    } else {
-        EXIT_FINDINGS
-    })
+    let fails = args
+        .fail_at
+        .level()
+        .is_some_and(|l| inv.credentials.iter().any(|c| c.confidence >= l));
+    Ok(if fails { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
 
 /// Runs a history scan with a progress bar on a terminal; `keyward scan --history` uses it too.

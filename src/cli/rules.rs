@@ -24,6 +24,8 @@ enum RulesCommand {
     List {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
+        #[command(flatten)]
+        config: super::ConfigFiles,
     },
     /// Run every example and negative example of the built-in rules, or of the rules in FILE
     /// (a rule file with `[[rule]]` tables, or a `.keyward.toml` with custom rules).
@@ -41,7 +43,7 @@ enum ListFormat {
 
 pub fn run(args: RulesArgs) -> anyhow::Result<ExitCode> {
     match args.command {
-        RulesCommand::List { format } => list(format),
+        RulesCommand::List { format, config } => list(format, &config),
         RulesCommand::Check { files } if files.is_empty() => check_builtin(),
         RulesCommand::Check { files } => check_files(&files),
     }
@@ -58,9 +60,13 @@ struct Row<'a> {
     custom: bool,
 }
 
-fn list(format: ListFormat) -> anyhow::Result<ExitCode> {
+fn list(format: ListFormat, extra: &super::ConfigFiles) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let scanner = Scanner::discover(&cwd)?;
+    let settings = keyward::config::Settings::load_with_extra(
+        keyward::config::discover(&cwd).as_deref(),
+        &extra.files,
+    )?;
+    let scanner = Scanner::new(settings)?;
     let custom: std::collections::HashSet<&str> = scanner
         .settings()
         .custom_rules
@@ -83,13 +89,13 @@ fn list(format: ListFormat) -> anyhow::Result<ExitCode> {
         .collect();
     rows.sort_by(|a, b| a.id.cmp(b.id));
     match format {
-        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
-        ListFormat::Text => print_table(&rows),
+        ListFormat::Json => outln!("{}", serde_json::to_string_pretty(&rows)?),
+        ListFormat::Text => print_table(&rows)?,
     }
     Ok(EXIT_CLEAN)
 }
 
-fn print_table(rows: &[Row]) {
+fn print_table(rows: &[Row]) -> std::io::Result<()> {
     let header = ["ID", "PROVIDER", "CATEGORY", "CONFIDENCE", "VALIDATOR"];
     let cells: Vec<[String; 5]> = rows
         .iter()
@@ -124,14 +130,15 @@ fn print_table(rows: &[Row]) {
         }
         s
     };
-    println!("{}", line(header));
+    outln!("{}", line(header));
     for r in &cells {
-        println!(
+        outln!(
             "{}",
             line([&r[0], &r[1], &r[2], &r[3], &r[4]].map(String::as_str))
         );
     }
-    println!("{} rules", rows.len());
+    outln!("{} rules", rows.len());
+    Ok(())
 }
 
 fn check_builtin() -> anyhow::Result<ExitCode> {
@@ -196,7 +203,7 @@ fn report_failures(detector: &Detector, ids: &[String], what: &str) -> anyhow::R
         } else {
             "negative_example"
         };
-        println!("{}: {kind}[{}]: {}", f.rule, f.index, f.problem);
+        outln!("{}: {kind}[{}]: {}", f.rule, f.index, f.problem);
     }
     if failures.is_empty() {
         eprintln!(

@@ -17,6 +17,8 @@ pub struct RunArgs {
     /// Plain `NAME=value` file (default: `.env` at the repository root, if it exists).
     #[arg(long, value_name = "FILE")]
     env_file: Option<PathBuf>,
+    #[command(flatten)]
+    config: super::ConfigFiles,
     /// The command and its arguments, after `--`.
     #[arg(last = true, required = true, value_name = "CMD")]
     command: Vec<OsString>,
@@ -34,7 +36,7 @@ fn read_optional(path: &std::path::Path, explicit: bool) -> anyhow::Result<Optio
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let root = config::discover(&cwd);
-    let settings = Settings::load(root.as_deref())?;
+    let settings = Settings::load_with_extra(root.as_deref(), &args.config.files)?;
     for note in &settings.trust_notes {
         eprintln!("keyward: note: {note}");
     }

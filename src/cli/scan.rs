@@ -28,7 +28,7 @@ use keyward::{
     Scanner,
 };
 
-use super::{EXIT_CLEAN, EXIT_FINDINGS};
+use super::{FailAt, EXIT_CLEAN, EXIT_FINDINGS};
 
 /// What to scan and how to walk it; shared by `scan` and `baseline`.
 #[derive(Debug, clap::Args)]
@@ -89,6 +89,37 @@ impl From<ConfidenceArg> for Confidence {
     }
 }
 
+/// Exit 1 when a reported (not suppressed) finding reaches the fail level.
+fn exit_for(items: &[Item], fail_at: Option<FailAt>, block_at: Confidence) -> ExitCode {
+    let level = match fail_at {
+        Some(f) => f.level(),
+        None => Some(block_at),
+    };
+    let fails = level.is_some_and(|l| {
+        items
+            .iter()
+            .any(|i| i.suppressed.is_none() && i.finding.confidence() >= l)
+    });
+    if fails {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// `--baseline FILE`/`--no-baseline` over the configured baseline.
+fn apply_baseline_args(args: &ScanArgs, settings: &mut Settings) -> anyhow::Result<()> {
+    if args.no_baseline {
+        settings.baseline_path = None;
+    } else if let Some(b) = &args.baseline {
+        if !b.is_file() {
+            anyhow::bail!("--baseline {}: no such file", b.display());
+        }
+        settings.baseline_path = Some(std::path::absolute(b)?);
+    }
+    Ok(())
+}
+
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
     #[command(flatten)]
@@ -106,8 +137,15 @@ pub struct ScanArgs {
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub confidence: Option<ConfidenceArg>,
     /// Ignore the baseline: report findings it accepted too.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "baseline")]
     pub no_baseline: bool,
+    /// Use FILE as the baseline instead of `baseline.path` from the configuration.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Exit 1 only for reported findings at or above LEVEL (`never`: always exit 0 unless an
+    /// error). Default: `scan.block_at`, the level at which the hook blocks a commit (`high`).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_at: Option<FailAt>,
     /// Also list suppressed findings, with the reason.
     #[arg(long)]
     pub show_suppressed: bool,
@@ -436,10 +474,15 @@ pub fn print_notes(collected: &Collected) {
             "keyward: note: not scanned: {}",
             plural(s.skipped.len() as u64, "file", "files")
         );
-        for k in s.skipped.iter().take(LIST_AT_MOST) {
+        let at_most = if super::globals().verbose {
+            usize::MAX
+        } else {
+            LIST_AT_MOST
+        };
+        for k in s.skipped.iter().take(at_most) {
             eprintln!("  {} ({})", k.path, k.reason);
         }
-        if s.skipped.len() > LIST_AT_MOST {
+        if s.skipped.len() > at_most {
             eprintln!("  … and {} more", s.skipped.len() - LIST_AT_MOST);
         }
     }
@@ -466,12 +509,9 @@ pub fn print_summary(s: &report::Summary) {
     );
 }
 
-/// Colour only for a terminal, and never with `NO_COLOR` set (https://no-color.org).
+/// Colour only for text on standard output, as `--color` and NO_COLOR say.
 fn use_color(format: Format, output: &Option<PathBuf>) -> bool {
-    format == Format::Text
-        && output.is_none()
-        && io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    format == Format::Text && output.is_none() && super::use_color(io::stdout().is_terminal())
 }
 
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
@@ -484,11 +524,10 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     if let Some(c) = args.confidence {
         settings.report_at = c.into();
     }
-    if args.no_baseline {
-        settings.baseline_path = None;
-    }
+    apply_baseline_args(&args, &mut settings)?;
     let opts = walk_options(&args.target, &settings);
     refuse_unscannable_files(&targets, &args.target.paths, opts.max_file_size)?;
+    let block_at = settings.block_at;
     let scanner = Scanner::new(settings)?;
     let mut collected = collect(&scanner, &targets, &opts, args.show_suppressed)?;
     if targets.whole_repo && !args.no_baseline {
@@ -523,8 +562,10 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         }
     };
     written?;
-    print_notes(&collected);
-    print_summary(&collected.report.summary);
+    if !super::globals().quiet {
+        print_notes(&collected);
+        print_summary(&collected.report.summary);
+    }
     if !collected.unreadable.is_empty() {
         eprintln!(
             "keyward: warning: the scan is incomplete: {} could not be read{}",
@@ -535,11 +576,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
             return Ok(super::EXIT_ERROR());
         }
     }
-    Ok(if collected.report.summary.findings > 0 {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    })
+    Ok(exit_for(&collected.report.items, args.fail_at, block_at))
 }
 
 /// `keyward scan --history[=RANGE]`: the same rules, suppressions and formats over git history.
@@ -569,67 +606,90 @@ fn run_history(args: &ScanArgs, range: &str) -> anyhow::Result<ExitCode> {
     if let Some(c) = args.confidence {
         settings.report_at = c.into();
     }
-    if args.no_baseline {
-        settings.baseline_path = None;
-    }
+    apply_baseline_args(args, &mut settings)?;
+    let block_at = settings.block_at;
     let scanner = Scanner::new(settings)?;
     let revisions = if range.is_empty() {
         Revisions::All
     } else {
         Revisions::Spec(range.into())
     };
+    let started = Instant::now();
     let scan = super::inventory::scan_history(&repo, &scanner, revisions, args.require_all_blobs)?;
-    let write = |out: &mut dyn Write| -> io::Result<()> {
-        match args.format {
-            FormatArg::Text => history::report::write_text(&scan, &mut &mut *out),
-            FormatArg::Json => history::report::write_json(&scan, &mut &mut *out),
-            FormatArg::Sarif => {
-                let rep = history_report(&scan, &root);
-                let render = report::Options {
-                    show_secrets: false,
-                    color: false,
-                };
-                report::write(Format::Sarif, &rep, &render, out)
-            }
-        }
+    let mut rep = history_report(&scan, &root);
+    rep.summary.elapsed_ms = started.elapsed().as_millis() as u64;
+    let format: Format = args.format.into();
+    let render = report::Options {
+        show_secrets: args.show_secrets,
+        color: use_color(format, &args.output),
     };
-    match &args.output {
+    let written = match &args.output {
         Some(path) => {
             let file =
                 File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
             let mut out = BufWriter::new(file);
-            write(&mut out)
+            report::write(format, &rep, &render, &mut out)
                 .and_then(|()| out.flush())
-                .with_context(|| format!("cannot write {}", path.display()))?;
+                .with_context(|| format!("cannot write {}", path.display()))
         }
         None => {
             let mut out = BufWriter::new(io::stdout().lock());
-            match write(&mut out).and_then(|()| out.flush()) {
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-                r => r.context("cannot write the report")?,
-            }
+            report::write(format, &rep, &render, &mut out)
+                .and_then(|()| out.flush())
+                .context("cannot write the report")
         }
+    };
+    written?;
+    // Like a tree scan: the summary goes to stderr, so stdout is only the report.
+    if !super::globals().quiet {
+        eprintln!("keyward: {}", history::report::summary_line(&scan));
     }
-    // Like the tree scan: any reported finding is exit 1.
-    Ok(if scan.findings.is_empty() {
-        EXIT_CLEAN
-    } else {
-        EXIT_FINDINGS
-    })
+    Ok(exit_for(&rep.items, args.fail_at, block_at))
 }
 
 /// History findings as a report (SARIF): one result per finding at its introducing path, with
 /// the introducing commit as a property. Columns are the blob's byte columns: the blob is no
 /// longer in memory, and for the ASCII lines secrets sit on they equal UTF-16 columns.
 fn history_report(scan: &keyward::history::HistoryScan, root: &Path) -> Report {
+    use std::{collections::HashMap, sync::Arc};
+
+    // An absolute root, so SARIF's `%SRCROOT%` is a real `file://` URI even for `scan .`.
+    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
     let mut rep = Report {
-        root: Some(root.to_path_buf()),
+        root: Some(root),
         ..Report::default()
     };
+    // One shared CommitInfo per commit: many findings often come from one commit.
+    let mut commits: HashMap<String, Arc<report::CommitInfo>> = HashMap::new();
     for h in &scan.findings {
+        let c = h.commit();
+        let info = commits
+            .entry(c.id.clone())
+            .or_insert_with(|| {
+                Arc::new(report::CommitInfo {
+                    id: c.id.clone(),
+                    author_name: c.author_name.clone(),
+                    author_email: c.author_email.clone(),
+                    author_date: c.author_date(),
+                    summary: c.summary.clone(),
+                })
+            })
+            .clone();
+        let also_at = h
+            .locations
+            .iter()
+            .skip(1)
+            .map(|l| report::AlsoAt {
+                path: report::display_path(&l.path),
+                commit: l.commit.id.clone(),
+            })
+            .collect();
         rep.items.push(Item {
             path: Some(report::display_path(h.path())),
-            commit: Some(h.commit().id.clone()),
+            provenance: report::Provenance::Commit {
+                commit: info,
+                also_at,
+            },
             finding: h.finding.clone(),
             suppressed: None,
             utf16_columns: (h.finding.start.column, h.finding.end.column),
@@ -638,6 +698,13 @@ fn history_report(scan: &keyward::history::HistoryScan, root: &Path) -> Report {
     rep.summary.findings = scan.findings.len() as u64;
     rep.summary.bytes = scan.stats.bytes_scanned;
     rep.summary.files = scan.stats.blobs_scanned as u64;
+    rep.summary.suppressed = scan.stats.suppressed as u64;
+    rep.summary.history = Some(report::HistorySummary {
+        revisions: scan.revisions.clone(),
+        commits: scan.stats.commits as u64,
+        missing_blobs: scan.stats.missing_blobs as u64,
+        shallow: scan.stats.shallow,
+    });
     rep.sort();
     rep
 }

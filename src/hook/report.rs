@@ -18,6 +18,22 @@ pub struct Context {
     pub block_at: Confidence,
     /// Whether `KEYWARD_SKIP=1` works (the policy may forbid it).
     pub allow_skip: bool,
+    /// Run by the pre-commit framework (`PRE_COMMIT=1`): its own `SKIP=keyward` is the bypass.
+    pub pre_commit: bool,
+    /// ANSI colour (stderr is a terminal, as `--color` and NO_COLOR allow).
+    pub color: bool,
+}
+
+const RED_BOLD: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[33m";
+const RESET: &str = "\x1b[0m";
+
+fn paint(on: bool, style: &str, text: &str) -> String {
+    if on {
+        format!("{style}{text}{RESET}")
+    } else {
+        text.to_string()
+    }
 }
 
 /// `keyward: scanned N files, M bytes staged; F findings (B blocking) in T ms`.
@@ -27,13 +43,14 @@ pub fn summary_line(out: &Outcome, elapsed: Duration) -> String {
         Mode::Files => "bytes",
     };
     format!(
-        "keyward: scanned {} {}, {} {what}; {} {} ({} blocking) in {} ms",
+        "keyward: scanned {} {}, {} {what}; {} {} ({} blocking), {} suppressed in {} ms",
         out.files_scanned,
         plural(out.files_scanned, "file", "files"),
         out.bytes_scanned,
         out.findings.len(),
         plural(out.findings.len(), "finding", "findings"),
         out.blocking(),
+        out.suppressed,
         elapsed.as_millis()
     )
 }
@@ -85,11 +102,15 @@ pub fn write_report(w: &mut impl Write, out: &Outcome, cx: Context) -> std::io::
     for r in &out.findings {
         let f = &r.finding;
         let label = if r.blocking {
-            "BLOCKED"
+            paint(cx.color, RED_BOLD, "BLOCKED")
         } else if r.merged_in {
-            "warning (already committed on the merged branch)"
+            paint(
+                cx.color,
+                YELLOW,
+                "warning (already committed on the merged branch)",
+            )
         } else {
-            "warning"
+            paint(cx.color, YELLOW, "warning")
         };
         writeln!(
             w,
@@ -99,7 +120,7 @@ pub fn write_report(w: &mut impl Write, out: &Outcome, cx: Context) -> std::io::
             f.start.column,
             f.rule.name,
             f.rule.id,
-            f.category(),
+            f.category().label(),
             f.confidence(),
             f.secret.redacted()
         )?;
@@ -155,14 +176,29 @@ fn write_help(w: &mut impl Write, out: &Outcome, cx: Context) -> std::io::Result
         w,
         "  - an accepted legacy credential: `keyward baseline` records it so only new ones are reported"
     )?;
-    if blocking > 0 {
+    if blocking > 0 && out.mode == Mode::Files {
+        // `pre-commit run --all-files` or `keyward hook FILE…`: no commit is being made.
         writeln!(
             w,
-            "keyward: commit blocked: {blocking} {} at or above `{}` confidence",
+            "keyward: {}: {blocking} {} at or above `{}` confidence",
+            paint(cx.color, RED_BOLD, "failed"),
             plural(blocking, "finding", "findings"),
             cx.block_at
         )?;
-        if cx.allow_skip {
+    } else if blocking > 0 {
+        writeln!(
+            w,
+            "keyward: {}: {blocking} {} at or above `{}` confidence",
+            paint(cx.color, RED_BOLD, "commit blocked"),
+            plural(blocking, "finding", "findings"),
+            cx.block_at
+        )?;
+        if cx.allow_skip && cx.pre_commit {
+            writeln!(
+                w,
+                "keyward: emergency bypass (the credential will still leak; rotate it): SKIP=keyward git commit …  or  git commit --no-verify"
+            )?;
+        } else if cx.allow_skip {
             writeln!(
                 w,
                 "keyward: emergency bypass (the credential will still leak; rotate it): KEYWARD_SKIP=1 git commit …  or  git commit --no-verify"

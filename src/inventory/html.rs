@@ -30,7 +30,7 @@ const STYLE: &str = r#"
 :root { --ink:#1d2430; --muted:#5b6576; --line:#dde2ea; --bg:#f6f8fb; --live:#b42318; --ok:#067647; --warn:#b54708; --bar:#3559c7; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
-main { max-width: 1200px; margin: 0 auto; padding: 28px 24px 48px; }
+main { max-width: 1360px; margin: 0 auto; padding: 28px 24px 48px; }
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 16px; margin: 28px 0 10px; }
 .sub { color: var(--muted); margin: 0 0 20px; }

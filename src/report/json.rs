@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Item, Options, Report};
+use super::{Item, Options, Provenance, Report};
 use crate::{
     detect::{Position, Validation},
     suppress::Suppressed,
@@ -41,6 +41,8 @@ struct JsonFinding<'a> {
     path: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     commit: Option<&'a str>,
+    /// Where the finding was read from: `tree`, `staged` or `commit` (with the commit).
+    provenance: JsonProvenance<'a>,
     start: Position,
     end: Position,
     /// Byte offsets of the secret in the scanned buffer.
@@ -54,6 +56,72 @@ struct JsonFinding<'a> {
     env_var: Option<&'a str>,
     related: Vec<JsonRelated<'a>>,
     suppressed: Option<&'a Suppressed>,
+}
+
+#[derive(Serialize)]
+struct JsonProvenance<'a> {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit: Option<JsonCommit<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    also_at: Option<Vec<JsonAlsoAt<'a>>>,
+}
+
+#[derive(Serialize)]
+struct JsonCommit<'a> {
+    id: &'a str,
+    author_name: &'a str,
+    author_email: &'a str,
+    author_date: &'a str,
+    summary: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonAlsoAt<'a> {
+    path: &'a str,
+    commit: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonHistory<'a> {
+    revisions: Option<&'a str>,
+    commits: u64,
+    missing_blobs: u64,
+    shallow: bool,
+}
+
+fn provenance(p: &Provenance) -> JsonProvenance<'_> {
+    match p {
+        Provenance::Tree => JsonProvenance {
+            kind: "tree",
+            commit: None,
+            also_at: None,
+        },
+        Provenance::Staged => JsonProvenance {
+            kind: "staged",
+            commit: None,
+            also_at: None,
+        },
+        Provenance::Commit { commit, also_at } => JsonProvenance {
+            kind: "commit",
+            commit: Some(JsonCommit {
+                id: &commit.id,
+                author_name: &commit.author_name,
+                author_email: &commit.author_email,
+                author_date: &commit.author_date,
+                summary: &commit.summary,
+            }),
+            also_at: Some(
+                also_at
+                    .iter()
+                    .map(|a| JsonAlsoAt {
+                        path: &a.path,
+                        commit: &a.commit,
+                    })
+                    .collect(),
+            ),
+        },
+    }
 }
 
 #[derive(Serialize)]
@@ -80,6 +148,9 @@ struct JsonSummary<'a> {
     /// null when the scan did not cover the whole repository (staleness is then unknown).
     stale_baseline: Option<Vec<JsonStale<'a>>>,
     elapsed_ms: u64,
+    /// Present for history scans only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history: Option<JsonHistory<'a>>,
 }
 
 #[derive(Serialize)]
@@ -108,7 +179,8 @@ fn finding<'a>(item: &'a Item, opts: &Options) -> JsonFinding<'a> {
         category_label: r.category.label(),
         confidence: r.confidence.as_str(),
         path: item.path.as_deref(),
-        commit: item.commit.as_deref(),
+        commit: item.commit(),
+        provenance: provenance(&item.provenance),
         start: f.start,
         end: f.end,
         span: Span {
@@ -175,6 +247,12 @@ pub fn write(report: &Report, opts: &Options, out: &mut dyn Write) -> io::Result
                     .collect()
             }),
             elapsed_ms: s.elapsed_ms,
+            history: s.history.as_ref().map(|h| JsonHistory {
+                revisions: h.revisions.as_deref(),
+                commits: h.commits,
+                missing_blobs: h.missing_blobs,
+                shallow: h.shallow,
+            }),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;

@@ -49,13 +49,45 @@ pub struct Options {
     pub color: bool,
 }
 
+/// Where a finding was read from: the working tree (or stdin), the staged index, or a commit
+/// in history. Every front-end fills the same [`Item`], so one writer serves them all.
+#[derive(Debug, Clone, Default)]
+pub enum Provenance {
+    #[default]
+    Tree,
+    Staged,
+    Commit {
+        /// The commit that introduced the secret.
+        commit: std::sync::Arc<CommitInfo>,
+        /// Other places the same blob appeared, earliest first (the introducing one excluded).
+        also_at: Vec<AlsoAt>,
+    },
+}
+
+/// A commit as reports show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub id: String,
+    pub author_name: String,
+    pub author_email: String,
+    /// RFC 3339, UTC.
+    pub author_date: String,
+    pub summary: String,
+}
+
+/// Another path and commit where a history finding's blob was seen.
+#[derive(Debug, Clone)]
+pub struct AlsoAt {
+    pub path: String,
+    pub commit: String,
+}
+
 /// One finding with where it was found.
 #[derive(Debug, Clone)]
 pub struct Item {
     /// Path relative to the repository root, `/`-separated; `None` for stdin.
     pub path: Option<String>,
-    /// The commit it was found in, for history scans.
-    pub commit: Option<String>,
+    pub provenance: Provenance,
     pub finding: Finding,
     /// Why it is not counted, when suppressed findings are reported too.
     pub suppressed: Option<Suppressed>,
@@ -77,17 +109,25 @@ impl Item {
         );
         Item {
             path: path.map(display_path),
-            commit: None,
+            provenance: Provenance::Tree,
             finding,
             suppressed,
             utf16_columns,
         }
     }
 
+    /// The introducing commit's id, for history findings.
+    pub fn commit(&self) -> Option<&str> {
+        match &self.provenance {
+            Provenance::Commit { commit, .. } => Some(&commit.id),
+            _ => None,
+        }
+    }
+
     /// How the location is shown to a person: `path`, `commit:path` or `<stdin>`.
     pub fn location(&self) -> String {
         let path = self.path.as_deref().unwrap_or("<stdin>");
-        match &self.commit {
+        match self.commit() {
             Some(c) => format!("{}:{path}", &c[..c.len().min(12)]),
             None => path.to_string(),
         }
@@ -137,6 +177,20 @@ pub struct Summary {
     /// Baseline entries whose credential was not seen; only known after a whole-repository scan.
     pub stale_baseline: Option<Vec<BaselineEntry>>,
     pub elapsed_ms: u64,
+    /// Set for history scans: what of the history was covered.
+    pub history: Option<HistorySummary>,
+}
+
+/// Coverage of a history scan (`files` and `bytes` of [`Summary`] then count blobs).
+#[derive(Debug, Clone, Default)]
+pub struct HistorySummary {
+    /// The revision range, or `None` for every ref.
+    pub revisions: Option<String>,
+    pub commits: u64,
+    /// Blobs a partial clone lacked, skipped and counted.
+    pub missing_blobs: u64,
+    /// A shallow clone: history before the boundary was not scanned.
+    pub shallow: bool,
 }
 
 /// Everything a report shows.
@@ -153,9 +207,9 @@ impl Report {
     /// Sorts items by path, commit, then position, so output is stable across thread schedules.
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {
-            (&a.path, &a.commit, a.finding.start, a.finding.rule_id()).cmp(&(
+            (&a.path, a.commit(), a.finding.start, a.finding.rule_id()).cmp(&(
                 &b.path,
-                &b.commit,
+                b.commit(),
                 b.finding.start,
                 b.finding.rule_id(),
             ))

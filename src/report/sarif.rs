@@ -140,7 +140,7 @@ fn result(item: &Item, rule_index: usize) -> Value {
             }
         }]);
     }
-    if let Some(commit) = &item.commit {
+    if let Some(commit) = item.commit() {
         res["properties"]["commit"] = json!(commit);
     }
     if let Some(s) = &item.suppressed {

@@ -63,6 +63,25 @@ fn write_item(item: &Item, opts: &Options, paint: &Paint, out: &mut dyn Write) -
         line.push_str(&paint.wrap(DIM, &format!(" [suppressed: {}]", describe_suppression(s))));
     }
     writeln!(out, "{line}")?;
+    if let super::Provenance::Commit { commit: c, also_at } = &item.provenance {
+        writeln!(
+            out,
+            "    introduced in {} {} by {} <{}>: {}",
+            &c.id[..c.id.len().min(12)],
+            c.author_date,
+            c.author_name,
+            c.author_email,
+            c.summary
+        )?;
+        for a in also_at {
+            writeln!(
+                out,
+                "    also at {}@{}",
+                a.path,
+                &a.commit[..a.commit.len().min(12)]
+            )?;
+        }
+    }
     for r in &f.related {
         writeln!(
             out,
