@@ -837,7 +837,6 @@ fn allowlist_pattern_errors_name_file_line_and_option_once() {
         "printed once: {err}"
     );
 }
-
 /// Sixteen PEM headers, each followed by 30 KB of one-line base64 and no end line: the old
 /// `.{40,16000}?` rule spent seconds per header (51 s for this file in release).
 #[test]

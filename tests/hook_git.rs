@@ -30,7 +30,7 @@ fn first_commit_with_a_secret_is_blocked_and_the_index_is_untouched() {
         "path:line:column named: {text}"
     );
     assert!(
-        text.contains("github-pat-classic") && text.contains("api_key"),
+        text.contains("github-pat-classic") && text.contains("API key"),
         "{text}"
     );
     assert!(text.contains("…[redacted]"), "{text}");
@@ -875,7 +875,6 @@ fn block_unscanned_from_the_policy_blocks_an_oversized_file_and_a_repository_can
         "refusal said: {text}"
     );
 }
-
 /// An AWS key id and secret key, built at runtime (random fakes, not real credentials).
 fn aws_pair() -> (String, String) {
     (
@@ -949,7 +948,9 @@ fn a_baselined_key_id_does_not_hide_its_secret_key_added_later() {
     assert_eq!(summary(&text).findings, 1, "{text}");
     assert!(text.contains("env.sh:2:"), "{text}");
     // The same in `keyward scan`.
-    let o = run(common::keyward().current_dir(r.path()).args(["scan", "."]));
+    let o = run(common::keyward()
+        .current_dir(r.path())
+        .args(["scan", "--fail-at", "medium", "."]));
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(out.contains("aws-secret-access-key"), "{out}");
@@ -978,8 +979,6 @@ fn a_token_in_a_utf16_file_is_scanned_not_skipped_as_binary() {
     );
     assert_eq!(summary(&text).blocking, 2, "{text}");
 }
-
-#[test]
 fn under_pre_commit_the_bypass_hint_names_skip_keyward_and_suppressed_findings_are_counted() {
     let r = Repo::new();
     let allowed = format!(
