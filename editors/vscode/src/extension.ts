@@ -53,7 +53,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     );
     const choice = await vscode.window.showErrorMessage(
       "keyward: the `keyward` program was not found. Install it (pipx install keyward-bin, " +
-        "npm install -g @keyward-cli/keyward, cargo install --locked keyward) or set `keyward.path`.",
+        "npm install -g keyward, cargo install --locked keyward) or set `keyward.path`.",
       "How to Install",
       "Open Settings",
     );
