@@ -9,10 +9,12 @@
 #   dist/keyward-VERSION.crate            `cargo package --locked`, verified by building it
 #
 # Usage: scripts/release.sh [--profile release|dev] [--target TRIPLE] [--out DIR]
-#                           [--verify] [--tag] [--skip crate,vsix,...]
+#                           [--verify] [--tag] [--skip crate,vsix,...] [--mirror DIR]
 #   --profile dev   reuses target/debug (what the tests do: seconds, not a release build)
 #   --verify        install each artifact into a fresh venv / npm prefix / extension dir and run
 #                   `keyward --version` and a scan of a file with a fake token (must exit 1)
+#   --mirror DIR    write the pre-commit mirror repository (pre-commit-mirror/, a git repo
+#                   tagged vVERSION) whose `language: python` hook installs the wheel
 #   --tag           create the annotated tag vVERSION on HEAD (the README's pre-commit `rev:`)
 # Downloads (maturin, vsce's deps) go to KEYWARD_CACHE (default ~/.cache/keyward-release),
 # never into the repository. The GitHub workflow .github/workflows/release.yml runs this per
@@ -21,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-profile=release target="" out=dist verify=0 tag=0 skip=""
+profile=release target="" out=dist verify=0 tag=0 skip="" mirror=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --profile) profile=$2; shift 2 ;;
@@ -30,6 +32,7 @@ while [ $# -gt 0 ]; do
         --verify) verify=1; shift ;;
         --tag) tag=1; shift ;;
         --skip) skip=$2; shift 2 ;;
+        --mirror) mirror=$2; shift 2 ;;
         -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "release.sh: unknown option \`$1\` (see --help)" >&2; exit 2 ;;
     esac
@@ -162,7 +165,24 @@ EOF
     rm -rf "$work"
 fi
 
-# 8. Tag (the README's pre-commit snippet pins `rev: vVERSION`).
+# 8. The pre-commit mirror (published as its own repository; the tests use it locally).
+if [ -n "$mirror" ]; then
+    mkdir -p "$mirror"
+    cp pre-commit-mirror/.pre-commit-hooks.yaml "$mirror/"
+    sed "s/@VERSION@/$version/g" pre-commit-mirror/pyproject.toml.in >"$mirror/pyproject.toml"
+    printf '# keyward-pre-commit\n\npre-commit hook for keyward %s; see https://github.com/keyward/keyward#pre-commit\n' "$version" >"$mirror/README.md"
+    (
+        cd "$mirror"
+        [ -d .git ] || git init -q
+        git add -A
+        git -c user.name=keyward-release -c user.email=release@keyward.invalid commit -q -m "keyward $version" || true
+        git rev-parse -q --verify "refs/tags/v$version" >/dev/null ||
+            git -c user.name=keyward-release -c user.email=release@keyward.invalid tag -a "v$version" -m "keyward $version"
+    )
+    step "pre-commit mirror in $mirror (tag v$version)"
+fi
+
+# 9. Tag (the README's pre-commit snippet pins `rev: vVERSION`).
 if [ "$tag" = 1 ]; then
     if git rev-parse -q --verify "refs/tags/v$version" >/dev/null; then
         step "tag v$version exists"
