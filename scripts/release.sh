@@ -116,7 +116,7 @@ fi
 
 # 6. The crate: `cargo package --locked` builds the packaged sources (rules embedded by
 # build.rs) in target/package, reusing the compiled dependencies.
-if ! skipped crate && [ "$triple" = "$host" ]; then
+if ! skipped crate; then
     step "crate"
     cargo package --locked --allow-dirty -q
     cp "target/package/keyward-$version.crate" "$out/"

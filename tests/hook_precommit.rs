@@ -266,10 +266,15 @@ fn keyward_python_hook_from_the_tagged_mirror_installs_the_wheel() {
         .env("KEYWARD_CACHE", &cache));
     assert!(o.status.success(), "{}", output(&o));
     let readme = std::fs::read_to_string(src.join("README.md")).unwrap();
-    let snippet_start = readme.find("repos:\n- repo: https://github.com/keyward/keyward-pre-commit").expect("README snippet");
+    let snippet_start = readme
+        .find("repos:\n- repo: https://github.com/keyward/keyward-pre-commit")
+        .expect("README snippet");
     let snippet = &readme[snippet_start..];
     let snippet = &snippet[..snippet.find("```").unwrap()];
-    let config = snippet.replace("https://github.com/keyward/keyward-pre-commit", &mirror.display().to_string());
+    let config = snippet.replace(
+        "https://github.com/keyward/keyward-pre-commit",
+        &mirror.display().to_string(),
+    );
     let pc = PreCommit {
         exe,
         home: tempfile::tempdir().unwrap(),
