@@ -56,7 +56,7 @@ if [ "$hook_name" = pre-commit ] && [ -z "$already_scanned" ]; then
     keyward=$(find_keyward)
     if [ -z "$keyward" ]; then
         echo "keyward: the keyward binary was not found (looked at \$KEYWARD_BIN, $keyward_installed_bin and PATH)." >&2
-        echo "keyward: install it with \`cargo install keyward\` or your package manager, or set KEYWARD_BIN." >&2
+        echo "keyward: install it with \`pipx install keyward-bin\`, \`npm install -g keyward\` or \`cargo install --locked keyward\` (https://github.com/keyward/keyward#install), or set KEYWARD_BIN." >&2
         if [ "$keyward_fail_open" = 1 ]; then
             echo "keyward: hook.fail_open = true: this commit is NOT scanned for secrets." >&2
         else

@@ -242,6 +242,66 @@ fn keyward_rust_hook_builds_from_this_repository() {
     assert!(text.contains("keyward: BLOCKED: app.py:1:"), "{text}");
 }
 
+/// The fast route the README documents first: the pre-commit mirror (written by
+/// `scripts/release.sh --mirror`, tagged `v<version>`) whose `language: python` hook installs the
+/// prebuilt `keyward-bin` wheel. The wheel is not on PyPI for an unreleased version, so pip finds
+/// the one release.sh just built through `PIP_FIND_LINKS` (what a user gets from PyPI); no Rust is
+/// compiled by pre-commit. The README snippet is used as written, with only `repo:` changed.
+#[test]
+fn keyward_python_hook_from_the_tagged_mirror_installs_the_wheel() {
+    let Some(exe) = require_tool("pre-commit") else {
+        return;
+    };
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let work = tempfile::tempdir().unwrap();
+    let (dist, mirror) = (work.path().join("dist"), work.path().join("mirror"));
+    let cache = std::env::var_os("KEYWARD_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| dirs::cache_dir().unwrap().join("keyward-release"));
+    let o = run(Command::new(src.join("scripts/release.sh"))
+        .args(["--profile", "dev", "--skip", "npm,vsix,crate", "--out"])
+        .arg(&dist)
+        .arg("--mirror")
+        .arg(&mirror)
+        .env("KEYWARD_CACHE", &cache));
+    assert!(o.status.success(), "{}", output(&o));
+    let readme = std::fs::read_to_string(src.join("README.md")).unwrap();
+    let snippet_start = readme
+        .find("repos:\n- repo: https://github.com/keyward/keyward-pre-commit")
+        .expect("README snippet");
+    let snippet = &readme[snippet_start..];
+    let snippet = &snippet[..snippet.find("```").unwrap()];
+    let config = snippet.replace(
+        "https://github.com/keyward/keyward-pre-commit",
+        &mirror.display().to_string(),
+    );
+    let pc = PreCommit {
+        exe,
+        home: tempfile::tempdir().unwrap(),
+    };
+    let r = Repo::bare_hooks();
+    r.write(".pre-commit-config.yaml", &config);
+    let mut c = Command::new(&pc.exe);
+    common::isolate(&mut c);
+    c.current_dir(r.path()).args(["install-hooks"]);
+    pc.env(&mut c);
+    // Without Rust on PATH: the hook must not compile anything.
+    c.env("PATH", "/usr/bin:/bin")
+        .env("PIP_FIND_LINKS", &dist)
+        .env("PIP_CACHE_DIR", cache.join("pip"));
+    let o = run(&mut c);
+    assert!(o.status.success(), "{}", output(&o));
+    let o = pc.run(r.path(), &["install"]);
+    assert!(o.status.success(), "{}", output(&o));
+    r.write("app.py", format!("TOKEN = \"{}\"\n", github_pat(44)));
+    r.git(&["add", "."]);
+    let o = commit(&pc, &r);
+    let text = output(&o);
+    assert!(!o.status.success(), "{text}");
+    assert!(text.contains("keyward: BLOCKED: app.py:1:"), "{text}");
+    assert_eq!(r.head_count(), 0);
+}
+
 /// keyward runs as its own pre-commit hook: `pre-commit run --all-files` with this repository's
 /// `.pre-commit-config.yaml` over a clone of its committed tree passes, having scanned every
 /// tracked file (not zero bytes).

@@ -614,3 +614,41 @@ fn env_fix_refuses_tracked_and_outside_targets() {
     );
     assert!(!outer.path().join("outside.env").exists());
 }
+/// VS Code's Restricted Mode: the extension sends `trusted: false`. The finding is still
+/// published, but no fix is offered and a fix command sent anyway writes nothing; once the
+/// folder is trusted (a settings change) the fixes come back.
+#[test]
+fn an_untrusted_folder_gets_diagnostics_but_no_fixes() {
+    let repo = common::git_repo();
+    let (mut c, _) = start(repo.path(), json!({}), json!({"trusted": false}));
+    let uri = file_uri(&repo.path().join("app.py"));
+    let pat = github_pat(15);
+    c.open(&uri, "python", &format!("TOKEN = \"{pat}\"\n"));
+    let p = c.wait_diagnostics(&uri, WAIT, has_findings(1));
+    let (d, list) = actions(&mut c, &uri, &p);
+    assert!(list.is_empty(), "no fix in an untrusted folder: {list:?}");
+    let args =
+        json!([{"uri": uri, "fingerprint": d["data"]["fingerprint"], "name": "GITHUB_TOKEN"}]);
+    for cmd in ["keyward.moveToEnv", "keyward.addToBaseline"] {
+        let r = c.request(
+            "workspace/executeCommand",
+            json!({"command": cmd, "arguments": args}),
+        );
+        assert_eq!(r["ok"], false, "{r}");
+        assert!(
+            r["message"].as_str().unwrap().contains("not trusted"),
+            "{r}"
+        );
+    }
+    assert!(!repo.path().join(".env").exists(), "nothing written");
+    assert!(!repo.path().join(".keyward-baseline.toml").exists());
+
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"keyward": {"trusted": true}}}),
+    );
+    c.drain(Duration::from_millis(300));
+    let (_, list) = actions(&mut c, &uri, &p);
+    action(&list, "Move to environment variable");
+    c.shutdown();
+}

@@ -155,6 +155,11 @@ async fn scan_snapshot(
 }
 
 pub async fn code_actions(inner: &Inner, params: CodeActionParams) -> Option<CodeActionResponse> {
+    // An untrusted folder (Restricted Mode) gets diagnostics only: every fix writes a file or
+    // sends the secret somewhere.
+    if !inner.state().settings.trusted {
+        return None;
+    }
     // Our diagnostics carry the finding's fingerprint in `data`; a client that does not echo
     // `data` back still gets fixes, matched by rule id and range.
     let wanted: Vec<(Diagnostic, Option<String>)> = params
@@ -275,6 +280,14 @@ pub async fn execute(inner: &Arc<Inner>, params: ExecuteCommandParams) -> Value 
             inner.forget_configuration();
             inner.schedule_all();
             Ok("keyward: configuration reloaded".to_string())
+        }
+        cmd @ (MOVE_TO_ENV | MOVE_TO_VAULT | ADD_TO_BASELINE)
+            if !inner.state().settings.trusted =>
+        {
+            Err(format!(
+                "{cmd}: this folder is not trusted; keyward shows findings but changes nothing \
+                 until you trust the folder"
+            ))
         }
         cmd @ (MOVE_TO_ENV | MOVE_TO_VAULT | ADD_TO_BASELINE) => {
             match params

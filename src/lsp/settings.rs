@@ -15,6 +15,11 @@ pub struct ServerSettings {
     pub vault: VaultSettings,
     pub kubernetes_secret_name: String,
     pub debounce_ms: u64,
+    /// `false` when the editor runs the folder untrusted (VS Code's Restricted Mode): the server
+    /// still publishes diagnostics (reading is safe) but offers and executes no fix, because
+    /// every fix writes files or sends a secret to a vault. Clients that know no trust say
+    /// nothing and get the default, `true`.
+    pub trusted: bool,
 }
 
 #[derive(Clone, Default, Deserialize)]
@@ -51,6 +56,7 @@ impl Default for ServerSettings {
             vault: VaultSettings::default(),
             kubernetes_secret_name: "{project}-secrets".into(),
             debounce_ms: 10,
+            trusted: true,
         }
     }
 }
@@ -112,5 +118,12 @@ mod tests {
         let s = ServerSettings::from_json(&serde_json::json!({"vault": {"token": "s.secret"}}))
             .unwrap();
         assert!(!format!("{s:?}").contains("s.secret"));
+    }
+
+    #[test]
+    fn trusted_unless_the_client_says_otherwise() {
+        assert!(ServerSettings::default().trusted);
+        let s = ServerSettings::from_json(&serde_json::json!({"trusted": false})).unwrap();
+        assert!(!s.trusted);
     }
 }

@@ -9,7 +9,7 @@ import {
   ServerOptions,
   TransportKind,
 } from "vscode-languageclient/node";
-import { resolveServer } from "./binary";
+import { defaultInputs, INSTALL_URL, resolveServer } from "./binary";
 import { serverSettings } from "./settings";
 
 const CLIENT_ID = "keyward";
@@ -28,6 +28,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("keyward.restart", () => restart(context)),
     vscode.commands.registerCommand("keyward.showOutput", () => output?.show(true)),
     vscode.workspace.onDidChangeConfiguration((e) => onConfigurationChanged(context, e)),
+    // Trusting the folder turns the fixes on: restart with `trusted: true` (and the user's
+    // keyward.path, which Restricted Mode ignores).
+    vscode.workspace.onDidGrantWorkspaceTrust(() => restart(context)),
   );
 
   await start(context);
@@ -38,8 +41,41 @@ export async function deactivate(): Promise<void> {
 }
 
 async function start(context: vscode.ExtensionContext): Promise<void> {
-  const server = await resolveServer(context.extensionUri.fsPath);
-  output?.appendLine(`keyward: starting ${server.command} lsp (${server.origin})`);
+  const trusted = vscode.workspace.isTrusted;
+  // keyward.path has machine scope; read only the user-level value so that no workspace or
+  // folder file can pick the program that runs.
+  const settingPath = vscode.workspace.getConfiguration("keyward").inspect<string>("path")?.globalValue;
+  const server = await resolveServer(defaultInputs(context.extensionUri.fsPath, settingPath, trusted));
+  if (!server) {
+    output?.appendLine(
+      "keyward: no keyward binary found (looked in the extension's bundle, keyward.path, PATH, " +
+        `~/.cargo/bin, ~/.local/bin, pipx and npm prefixes). Install: ${INSTALL_URL}`,
+    );
+    const choice = await vscode.window.showErrorMessage(
+      "keyward: the `keyward` program was not found. Install it (pipx install keyward-bin, " +
+        "npm install -g keyward, cargo install --locked keyward) or set `keyward.path`.",
+      "How to Install",
+      "Open Settings",
+    );
+    if (choice === "How to Install") {
+      await vscode.env.openExternal(vscode.Uri.parse(INSTALL_URL));
+    } else if (choice === "Open Settings") {
+      await vscode.commands.executeCommand("workbench.action.openSettings", "keyward.path");
+    }
+    return;
+  }
+  output?.appendLine(`keyward: starting ${server.command} lsp — ${server.version} (${server.origin})`);
+  if (!trusted) {
+    output?.appendLine(
+      "keyward: Restricted Mode: findings are shown, fixes are off. Trust the folder to move secrets.",
+    );
+    void vscode.window
+      .showInformationMessage(
+        "keyward shows findings in this untrusted folder; quick-fixes (which write files or talk to a vault) need a trusted folder.",
+        "Manage Workspace Trust",
+      )
+      .then((c) => c && vscode.commands.executeCommand("workbench.trust.manage"));
+  }
 
   const run = { command: server.command, args: ["lsp"], transport: TransportKind.stdio };
   const serverOptions: ServerOptions = { run, debug: run };
@@ -47,7 +83,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     // A secret can sit in any file, whatever its language: every file on disk, every unsaved
     // editor, and the commit-message box of the Source Control view.
     documentSelector: [{ scheme: "file" }, { scheme: "untitled" }, { scheme: "vscode-scm" }],
-    initializationOptions: serverSettings(),
+    initializationOptions: serverSettings(trusted),
     outputChannel: output,
     traceOutputChannel: output,
   };
@@ -104,7 +140,7 @@ async function onConfigurationChanged(
   }
   if (client?.isRunning()) {
     await client.sendNotification(DidChangeConfigurationNotification.type, {
-      settings: serverSettings(),
+      settings: serverSettings(vscode.workspace.isTrusted),
     });
   }
 }

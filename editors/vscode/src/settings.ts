@@ -22,10 +22,14 @@ export interface ServerSettings {
   offerVaultFix: boolean;
   kubernetesSecretName?: string;
   vault: VaultSettings;
+  /** false in Restricted Mode: the server then offers no fix (src/lsp/README.md). */
+  trusted: boolean;
 }
 
-export function serverSettings(): ServerSettings {
+export function serverSettings(trusted: boolean): ServerSettings {
   const config = vscode.workspace.getConfiguration("keyward");
+  // vault.address has machine scope: only the user's value counts, never a workspace's.
+  const address = config.inspect<string>("vault.address")?.globalValue?.trim();
   const text = (key: string): string | undefined => {
     const value = config.get<string>(key, "").trim();
     return value === "" ? undefined : value;
@@ -37,10 +41,11 @@ export function serverSettings(): ServerSettings {
     offerVaultFix: config.get<boolean>("offerVaultFix", true),
     kubernetesSecretName: text("kubernetesSecretName"),
     vault: {
-      address: text("vault.address"),
+      address: address === "" ? undefined : address,
       mount: text("vault.mount"),
       path: text("vault.path"),
       namespace: text("vault.namespace"),
     },
+    trusted,
   };
 }
