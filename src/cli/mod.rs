@@ -1,6 +1,7 @@
 //! Command-line front-end: one module per subcommand, each a thin layer over the library.
 //! Exit codes everywhere: 0 nothing found, 1 findings (or a blocked commit), 2 error.
 
+mod agent_hook;
 mod baseline;
 mod config;
 mod hook;
@@ -57,6 +58,8 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Show the effective configuration and where each setting came from.
     Config(config::ConfigArgs),
+    /// Answer an AI coding agent's hook (Claude Code, Cursor, Copilot, Codex, Windsurf, Gemini CLI).
+    AgentHook(agent_hook::AgentHookArgs),
     /// Inventory every credential in history: who owns it, since when, and what to do.
     Inventory(inventory::InventoryArgs),
 }
@@ -73,5 +76,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rules(a) => rules::run(a),
         Command::Config(a) => config::run(a),
         Command::Inventory(a) => inventory::run(a),
+        Command::AgentHook(a) => agent_hook::run(a),
     }
 }
