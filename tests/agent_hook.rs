@@ -279,3 +279,24 @@ fn bad_input_fails_closed_by_default_and_open_on_request() {
     assert!(o.status.success() && o.stdout.is_empty());
     assert!(!o.stderr.is_empty());
 }
+
+#[test]
+fn scan_reports_an_unprefixed_key_in_committed_mcp_json_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = common::fake::base62(13, 32);
+    let cfg = json!({"mcpServers": {"acme": {"type": "http", "url": "https://mcp.acme.io",
+        "headers": {"Authorization": format!("Bearer {key}")}}}});
+    std::fs::write(
+        dir.path().join(".mcp.json"),
+        serde_json::to_string_pretty(&cfg).unwrap(),
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_keyward"))
+        .args(["scan", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(text.contains("mcp-config-header-credential"), "{text}");
+    assert!(!text.contains(&key), "{text}");
+}
