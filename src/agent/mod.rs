@@ -111,7 +111,7 @@ pub fn stage(event: &str, payload: &Value) -> Stage {
 
 /// Collects string leaves: `new` gets content, `old` gets replaced text. A string that is
 /// itself JSON (Copilot's `toolArgs`, Cursor's MCP `tool_input`) is walked too.
-fn leaves<'a>(v: &'a Value, key: Option<&str>, new: &mut Vec<String>, old: &mut Vec<String>) {
+fn leaves(v: &Value, key: Option<&str>, new: &mut Vec<String>, old: &mut Vec<String>) {
     match v {
         Value::String(s) => {
             if key.is_some_and(|k| META_KEYS.contains(&k)) {
