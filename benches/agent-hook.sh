@@ -31,4 +31,8 @@ hyperfine --warmup 20 --runs "${RUNS:-200}" \
   -n clean-100KB "$bin agent-hook --agent claude PreToolUse < $dir/clean.json" \
   -n token-100KB "$bin agent-hook --agent claude PreToolUse < $dir/token.json" \
   --export-json "$dir/res.json"
-python3 -c 'import json,sys;[print(f"{r[\"command\"]}: median {r[\"median\"]*1000:.1f} ms") for r in json.load(open(sys.argv[1]))["results"]]' "$dir/res.json"
+python3 - "$dir/res.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(f"{r['command']}: median {r['median'] * 1000:.1f} ms")
+PY
