@@ -5,6 +5,7 @@
 //! what every front-end calls: `keyward scan`, the pre-commit hook and the language server.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod agent;
 pub mod config;
 pub mod detect;
 pub mod fix;

@@ -979,6 +979,8 @@ fn a_token_in_a_utf16_file_is_scanned_not_skipped_as_binary() {
     );
     assert_eq!(summary(&text).blocking, 2, "{text}");
 }
+
+#[test]
 fn under_pre_commit_the_bypass_hint_names_skip_keyward_and_suppressed_findings_are_counted() {
     let r = Repo::new();
     let allowed = format!(

@@ -11,6 +11,7 @@ macro_rules! outln {
     }};
 }
 
+mod agent_hook;
 mod baseline;
 mod config;
 mod conventions;
@@ -147,6 +148,8 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Show the effective configuration and where each setting came from.
     Config(config::ConfigArgs),
+    /// Answer an AI coding agent's hook (Claude Code, Cursor, Copilot, Codex, Windsurf, Gemini CLI).
+    AgentHook(agent_hook::AgentHookArgs),
     /// Inventory every credential in history: who owns it, since when, and what to do.
     Inventory(inventory::InventoryArgs),
     /// Print keyward's version (same as `--version`).
@@ -184,6 +187,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Completions(a) => conventions::completions(a),
         Command::Man(a) => conventions::man(a),
+        Command::AgentHook(a) => agent_hook::run(a),
     }
 }
 
