@@ -689,7 +689,9 @@ fn the_shim_fails_closed_without_the_binary_unless_the_policy_says_fail_open() {
     let text = output(&o);
     assert!(!o.status.success(), "fails closed: {text}");
     assert!(
-        text.contains("binary was not found") && text.contains("cargo install keyward"),
+        text.contains("binary was not found")
+            && text.contains("pipx install keyward-bin")
+            && text.contains("cargo install --locked"),
         "{text}"
     );
     let o = open.commit_env(&[], &[("PATH", "/usr/bin:/bin")]);

@@ -217,7 +217,13 @@ impl Inner {
                 }
                 Ok(s) => (
                     version,
-                    Work::Scan(s.clone(), doc.text.clone(), doc.path.clone(), enc),
+                    Work::Scan(
+                        s.clone(),
+                        doc.text.clone(),
+                        doc.path.clone(),
+                        enc,
+                        st.settings.confidence,
+                    ),
                 ),
             }
         };
@@ -241,7 +247,7 @@ impl Inner {
                 }
                 vec![diagnostics::skipped(len, limit)]
             }
-            Work::Scan(scanner, text, path, enc) => {
+            Work::Scan(scanner, text, path, enc, floor) => {
                 let u = uri.clone();
                 let job = tokio::task::spawn_blocking(move || {
                     let rel = path.as_deref().map(|p| scanner.relative(p).into_owned());
@@ -249,6 +255,7 @@ impl Inner {
                     let lines = Lines::new(&text);
                     scan.findings
                         .iter()
+                        .filter(|f| floor.is_none_or(|c| f.confidence() >= c))
                         .map(|f| diagnostics::to_diagnostic(&u, &text, &lines, enc, f))
                         .collect::<Vec<_>>()
                 });
@@ -276,7 +283,14 @@ impl Inner {
 enum Work {
     ConfigError(String),
     TooLarge(usize, u64, bool),
-    Scan(Arc<Scanner>, String, Option<PathBuf>, Encoding),
+    /// The scanner, the text, its path, the client's encoding and the editor's confidence floor.
+    Scan(
+        Arc<Scanner>,
+        String,
+        Option<PathBuf>,
+        Encoding,
+        Option<crate::detect::Confidence>,
+    ),
 }
 
 /// Whether a saved or watched file is one the scanners were built from.
@@ -481,7 +495,11 @@ impl LanguageServer for Backend {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         match ServerSettings::from_json(&params.settings) {
-            Ok(s) => self.inner.state().settings = s,
+            Ok(s) => {
+                self.inner.state().settings = s;
+                // Settings such as `confidence` change what is shown: rescan the open documents.
+                self.inner.schedule_all();
+            }
             Err(e) => self.inner.client.show_message(MessageType::ERROR, e).await,
         }
     }

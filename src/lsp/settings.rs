@@ -20,6 +20,9 @@ pub struct ServerSettings {
     /// every fix writes files or sends a secret to a vault. Clients that know no trust say
     /// nothing and get the default, `true`.
     pub trusted: bool,
+    /// The lowest confidence the editor shows (`keyward.confidence`); `None` keeps the
+    /// configuration's `scan.report_at`. A change applies to open documents at once.
+    pub confidence: Option<crate::detect::Confidence>,
 }
 
 #[derive(Clone, Default, Deserialize)]
@@ -56,6 +59,7 @@ impl Default for ServerSettings {
             vault: VaultSettings::default(),
             kubernetes_secret_name: "{project}-secrets".into(),
             debounce_ms: 10,
+            confidence: None,
             trusted: true,
         }
     }
@@ -125,5 +129,13 @@ mod tests {
         assert!(ServerSettings::default().trusted);
         let s = ServerSettings::from_json(&serde_json::json!({"trusted": false})).unwrap();
         assert!(!s.trusted);
+    }
+
+    #[test]
+    fn confidence_is_read_and_defaults_to_the_configuration() {
+        assert_eq!(ServerSettings::default().confidence, None);
+        let s = ServerSettings::from_json(&serde_json::json!({"confidence": "high"})).unwrap();
+        assert_eq!(s.confidence, Some(crate::detect::Confidence::High));
+        assert!(ServerSettings::from_json(&serde_json::json!({"confidence": "loud"})).is_err());
     }
 }

@@ -24,6 +24,8 @@ export interface ServerSettings {
   vault: VaultSettings;
   /** false in Restricted Mode: the server then offers no fix (src/lsp/README.md). */
   trusted: boolean;
+  /** The lowest confidence shown: "high", "medium" or "low"; unset keeps scan.report_at. */
+  confidence?: string;
 }
 
 export function serverSettings(trusted: boolean): ServerSettings {
@@ -47,5 +49,6 @@ export function serverSettings(trusted: boolean): ServerSettings {
       namespace: text("vault.namespace"),
     },
     trusted,
+    confidence: text("confidence"),
   };
 }
