@@ -1,7 +1,8 @@
 //! The packaged VS Code extension inside real VS Code (code-server) in headless Chromium: a fake
 //! token is underlined and listed in Problems with keyward's rule id, the env quick-fix rewrites
 //! the code and writes a 0600 git-ignored `.env`, no diagnostic remains; in an untrusted folder
-//! (Restricted Mode) the diagnostic still shows and no fix is offered. The browser steps live in
+//! (Restricted Mode) the diagnostic still shows and no fix is offered; "Move to Vault" against a
+//! real OpenBao dev server names its host, stores the secret (read back over HTTP) and rewrites. The browser steps live in
 //! `tests/vscode-e2e/e2e.mjs`; screenshots go to `target/e2e-screenshots/` (a CI artifact).
 //!
 //! Needs `scripts/install-code-server.sh` (its folder in `KEYWARD_CODE_SERVER_DIR`, else the
@@ -65,9 +66,10 @@ fn the_packaged_extension_works_inside_real_vs_code() {
         return;
     };
     drop(playwright);
-    let (Some(node), Some(chromium)) = (
+    let (Some(node), Some(chromium), Some(bao)) = (
         common::require_tool("node"),
         common::require_tool("chromium"),
+        common::require_tool("bao"),
     ) else {
         return;
     };
@@ -81,6 +83,7 @@ fn the_packaged_extension_works_inside_real_vs_code() {
             .env("KEYWARD_BIN", common::keyward_bin())
             .env("CHROMIUM", chromium)
             .env("OUT_DIR", &shots)
+            .env("BAO", bao)
             .env_remove("KEYWARD_PATH")
             .env_remove("E2E_KEYWARD_PATH"),
     );

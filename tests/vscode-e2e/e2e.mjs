@@ -5,6 +5,7 @@
 //   VSIX         the packaged extension
 //   KEYWARD_BIN  the keyward binary (put on the extension host's PATH, never set as keyward.path)
 //   CHROMIUM     the browser; OUT_DIR for screenshots (kept as CI artifacts, not committed)
+//   BAO          OpenBao's `bao`, for the "Move to Vault" scenario against a real dev server
 // Exits non-zero with a message on the first failed check.
 import { spawn, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -25,6 +26,7 @@ const VSIX = env("VSIX");
 const KEYWARD_BIN = env("KEYWARD_BIN");
 const CHROMIUM = env("CHROMIUM");
 const OUT_DIR = env("OUT_DIR");
+const BAO = env("BAO");
 fs.mkdirSync(OUT_DIR, { recursive: true });
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -72,15 +74,38 @@ async function waitFor(what, fn, timeoutMs) {
 }
 
 /** A workspace (a real git repository) with one Python file holding a fake token. */
-function makeWorkspace(root, token) {
+function makeWorkspace(root, token, extra = "") {
   const ws = path.join(root, "ws");
   fs.mkdirSync(ws, { recursive: true });
   execFileSync("git", ["init", "-q", ws]);
-  fs.writeFileSync(path.join(ws, "app.py"), `import os\n\nGITHUB_TOKEN = "${token}"\nprint(GITHUB_TOKEN)\n`);
+  fs.writeFileSync(path.join(ws, "app.py"), `import os\n\nGITHUB_TOKEN = "${token}"\nprint(GITHUB_TOKEN)\n${extra}`);
   return ws;
 }
 
-async function startCodeServer(root, trusted) {
+/** A medium-confidence generic secret (a random value under a secret-sounding name). */
+function fakeMediumSecret() {
+  let v = "";
+  for (let i = 0; i < 28; i++) v += BASE62[Math.floor(Math.random() * 62)];
+  return v;
+}
+
+/** A real OpenBao dev server on loopback with a random root token; resolves once KV v2 answers. */
+async function startBao() {
+  const port = await freePort();
+  const token = `root-${fakeMediumSecret()}`;
+  const addr = `http://127.0.0.1:${port}`;
+  const child = spawn(BAO, ["server", "-dev", `-dev-listen-address=127.0.0.1:${port}`, `-dev-root-token-id=${token}`], {
+    stdio: "ignore",
+  });
+  await waitFor(
+    "the OpenBao dev server",
+    async () => (await fetch(`${addr}/v1/secret/config`, { headers: { "X-Vault-Token": token } })).ok,
+    30000,
+  );
+  return { child, addr, token, port };
+}
+
+async function startCodeServer(root, trusted, extraEnv = {}) {
   const userData = path.join(root, "user-data");
   const extensions = path.join(root, "extensions");
   fs.mkdirSync(path.join(userData, "User"), { recursive: true });
@@ -113,6 +138,7 @@ async function startCodeServer(root, trusted) {
       KEYWARD_PATH: process.env.E2E_KEYWARD_PATH ?? "",
       KEYWARD_USER_CONFIG: "",
       HOME: root,
+      ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -120,7 +146,7 @@ async function startCodeServer(root, trusted) {
   child.stdout.on("data", (d) => (log += d));
   child.stderr.on("data", (d) => (log += d));
   await waitFor("code-server to listen", () => log.includes("HTTP server listening"), 60000);
-  return { child, port, log: () => log };
+  return { child, port, log: () => log, userData };
 }
 
 async function openWorkbench(browser, port, ws) {
@@ -146,10 +172,10 @@ async function problemsText(page) {
   return page.locator(".markers-panel").innerText();
 }
 
-async function codeActionTitles(page) {
+async function codeActionTitles(page, underline = ".squiggly-error, .squiggly-warning") {
   await page.keyboard.press("Escape");
   // Put the cursor on the underlined token, then ask for quick fixes.
-  const box = await page.locator(".squiggly-error, .squiggly-warning").first().boundingBox();
+  const box = await page.locator(underline).first().boundingBox();
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2 - 4);
   await page.waitForTimeout(300);
   await page.keyboard.press("Control+.");
@@ -235,6 +261,61 @@ async function scenario(browser, trusted) {
   }
 }
 
+/** "Move to Vault" against a real OpenBao: stores, reads back, then rewrites the code. */
+async function vaultScenario(browser) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "keyward-e2e-vault-"));
+  const token = fakeGithubToken();
+  const medium = fakeMediumSecret();
+  const ws = makeWorkspace(root, token, `api_secret = "${medium}"\n`);
+  const bao = await startBao();
+  const server = await startCodeServer(root, true, { BAO_ADDR: bao.addr, BAO_TOKEN: bao.token });
+  let page;
+  try {
+    page = await openWorkbench(browser, server.port, ws);
+    await openFile(page, "app.py");
+    await waitFor(
+      "vault: the token and the medium secret to be underlined",
+      async () =>
+        (await page.locator(".squiggly-error").count()) > 0 && (await page.locator(".squiggly-warning").count()) > 0,
+      30000,
+    );
+    check(true, "vault: a high (error) and a medium (warning) finding are shown");
+    // The vault fix on the token (the error).
+    await page.keyboard.press("Escape");
+    const titles = await codeActionTitles(page, ".squiggly-error");
+    const vaultFix = titles.find((t) => t.startsWith(`Move to Vault at 127.0.0.1:${bao.port}`));
+    check(vaultFix, `vault: the fix names the server it writes to (${JSON.stringify(titles)})`);
+    await page.locator(".context-view").getByText(vaultFix, { exact: false }).first().click();
+    await page.waitForTimeout(1000);
+    await page.keyboard.press("Control+S");
+    const file = path.join(ws, "app.py");
+    const fixed = await waitFor(
+      "the vault-fixed file on disk",
+      () => {
+        const t = fs.readFileSync(file, "utf8");
+        return t.includes('os.environ["GITHUB_TOKEN"]') ? t : null;
+      },
+      15000,
+    );
+    check(!fixed.includes(token), "vault: the literal is gone from the file");
+    const stored = await (
+      await fetch(`${bao.addr}/v1/secret/data/ws`, { headers: { "X-Vault-Token": bao.token } })
+    ).json();
+    check(stored?.data?.data?.GITHUB_TOKEN === token, "vault: OpenBao holds the secret under secret/ws");
+    const refs = fs.readFileSync(path.join(ws, ".keyward.refs"), "utf8");
+    check(refs.includes("ref+vault://secret/data/ws#GITHUB_TOKEN") && !refs.includes(token), "vault: .keyward.refs names the reference, never the value");
+    check(!fs.existsSync(path.join(ws, ".env")), "vault: no .env was written");
+    await page.screenshot({ path: path.join(OUT_DIR, "vault-fixed.png") });
+  } catch (e) {
+    console.error(server.log());
+    if (page) await page.screenshot({ path: path.join(OUT_DIR, "vault-failure.png") });
+    throw e;
+  } finally {
+    server.child.kill();
+    bao.child.kill();
+  }
+}
+
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   args: [
@@ -244,6 +325,7 @@ const browser = await chromium.launch({
 });
 try {
   await scenario(browser, true);
+  if (process.env.E2E_SKIP_VAULT !== "1") await vaultScenario(browser);
   if (process.env.E2E_SKIP_UNTRUSTED !== "1") await scenario(browser, false);
 } finally {
   await browser.close();
