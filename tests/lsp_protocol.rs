@@ -652,3 +652,31 @@ fn an_untrusted_folder_gets_diagnostics_but_no_fixes() {
     action(&list, "Move to environment variable");
     c.shutdown();
 }
+
+#[test]
+fn a_confidence_setting_change_republishes_open_documents_without_a_restart() {
+    let repo = common::git_repo();
+    let (mut c, _) = start(repo.path(), json!({}), json!({}));
+    let uri = file_uri(&repo.path().join("app.py"));
+    let pat = github_pat(16);
+    // A high finding (the token) and a medium one (a random value under a secret name).
+    let medium = common::fake::base62(17, 28);
+    c.open(
+        &uri,
+        "python",
+        &format!("TOKEN = \"{pat}\"\napi_secret = \"{medium}\"\n"),
+    );
+    c.wait_diagnostics(&uri, WAIT, has_findings(2));
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"keyward": {"confidence": "high"}}}),
+    );
+    let p = c.wait_diagnostics(&uri, WAIT, has_findings(1));
+    assert_eq!(p["diagnostics"][0]["code"], "github-pat-classic", "{p}");
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"keyward": {}}}),
+    );
+    c.wait_diagnostics(&uri, WAIT, has_findings(2));
+    c.shutdown();
+}
