@@ -42,6 +42,17 @@ fn free_port() -> u16 {
 
 fn start_bao() -> Option<Bao> {
     let bin = common::require_tool("bao")?;
+    // A port picked free can be taken by a parallel test before bao binds it: a server that
+    // exits is started again on another port.
+    for _attempt in 0..3 {
+        if let Some(bao) = start_bao_once(&bin) {
+            return Some(bao);
+        }
+    }
+    panic!("bao dev server did not start on three ports");
+}
+
+fn start_bao_once(bin: &std::path::Path) -> Option<Bao> {
     let port = free_port();
     let token = format!(
         "root-{}",
@@ -58,13 +69,16 @@ fn start_bao() -> Option<Bao> {
         .stderr(Stdio::null())
         .spawn()
         .expect("start bao");
-    let bao = Bao {
+    let mut bao = Bao {
         child,
         addr: format!("http://127.0.0.1:{port}"),
         token,
     };
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(60);
     loop {
+        if bao.child.try_wait().ok().flatten().is_some() {
+            return None;
+        }
         let ok = ureq::get(&format!("{}/v1/sys/health", bao.addr))
             .call()
             .is_ok_and(|r| r.status() == 200);
