@@ -680,3 +680,28 @@ fn a_confidence_setting_change_republishes_open_documents_without_a_restart() {
     c.wait_diagnostics(&uri, WAIT, has_findings(2));
     c.shutdown();
 }
+
+#[test]
+fn a_git_ignored_env_file_is_information_not_an_error() {
+    let repo = common::git_repo();
+    std::fs::write(repo.path().join(".gitignore"), ".env\n").unwrap();
+    let (mut c, _) = start(repo.path(), json!({}), json!({}));
+    let pat = github_pat(18);
+    let env = file_uri(&repo.path().join(".env"));
+    c.open(&env, "dotenv", &format!("GITHUB_TOKEN={pat}\n"));
+    let p = c.wait_diagnostics(&env, WAIT, has_findings(1));
+    assert_eq!(p["diagnostics"][0]["severity"], 3, "information: {p}");
+    // The same token in code (or in a .env git would commit) stays an error.
+    let code = file_uri(&repo.path().join("app.py"));
+    c.open(&code, "python", &format!("TOKEN = \"{pat}\"\n"));
+    let p = c.wait_diagnostics(&code, WAIT, has_findings(1));
+    assert_eq!(p["diagnostics"][0]["severity"], 1, "error: {p}");
+    let tracked = file_uri(&repo.path().join("deploy.env"));
+    c.open(&tracked, "dotenv", &format!("GITHUB_TOKEN={pat}\n"));
+    let p = c.wait_diagnostics(&tracked, WAIT, has_findings(1));
+    assert_eq!(
+        p["diagnostics"][0]["severity"], 1,
+        "not ignored, so an error: {p}"
+    );
+    c.shutdown();
+}

@@ -253,10 +253,19 @@ impl Inner {
                     let rel = path.as_deref().map(|p| scanner.relative(p).into_owned());
                     let scan = scanner.scan(rel.as_deref(), text.as_bytes());
                     let lines = Lines::new(&text);
+                    // A git-ignored env file is where secrets belong (the env fix writes one):
+                    // its values are shown as information, never as errors or warnings.
+                    let secret_store = is_ignored_env_file(scanner.root(), rel.as_deref());
                     scan.findings
                         .iter()
                         .filter(|f| floor.is_none_or(|c| f.confidence() >= c))
-                        .map(|f| diagnostics::to_diagnostic(&u, &text, &lines, enc, f))
+                        .map(|f| {
+                            let mut d = diagnostics::to_diagnostic(&u, &text, &lines, enc, f);
+                            if secret_store {
+                                d.severity = Some(DiagnosticSeverity::INFORMATION);
+                            }
+                            d
+                        })
                         .collect::<Vec<_>>()
                 });
                 match job.await {
@@ -291,6 +300,21 @@ enum Work {
         Encoding,
         Option<crate::detect::Confidence>,
     ),
+}
+
+/// `.env`, `.env.*` or `*.env` that git ignores in this repository.
+fn is_ignored_env_file(root: Option<&std::path::Path>, rel: Option<&std::path::Path>) -> bool {
+    let (Some(root), Some(rel)) = (root, rel) else {
+        return false;
+    };
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let env_like = name == ".env" || name.starts_with(".env.") || name.ends_with(".env");
+    env_like
+        && !name.ends_with(".example")
+        && crate::fix::gitignore::is_ignored(root, &rel.to_string_lossy()) == Some(true)
 }
 
 /// Whether a saved or watched file is one the scanners were built from.
