@@ -152,10 +152,7 @@ impl Settings {
     /// Loads and merges every layer for a repository rooted at `root` (or none, for stdin and
     /// loose files).
     pub fn load(root: Option<&Path>) -> Result<Settings, ConfigError> {
-        let layers = load_layers(root)?;
-        let s = Settings::merge(root, layers);
-        super::trust::check_baseline_path(&s)?;
-        Ok(s)
+        Settings::load_pinned(root, &[], true)
     }
 
     /// Like [`Settings::load`], plus extra repository-level files given on the command line

@@ -176,23 +176,26 @@ fn write_help(w: &mut impl Write, out: &Outcome, cx: Context) -> std::io::Result
         w,
         "  - an accepted legacy credential: `keyward baseline` records it so only new ones are reported"
     )?;
-    if blocking > 0 && out.mode == Mode::Files {
-        // `pre-commit run --all-files` or `keyward hook FILE…`: no commit is being made.
+    // `pre-commit run --all-files` or `keyward hook FILE…` make no commit: no bypass hint then.
+    let files_mode = out.mode == Mode::Files;
+    if blocking > 0 {
         writeln!(
             w,
             "keyward: {}: {blocking} {} at or above `{}` confidence",
-            paint(cx.color, RED_BOLD, "failed"),
+            paint(
+                cx.color,
+                RED_BOLD,
+                if files_mode {
+                    "failed"
+                } else {
+                    "commit blocked"
+                }
+            ),
             plural(blocking, "finding", "findings"),
             cx.block_at
         )?;
-    } else if blocking > 0 {
-        writeln!(
-            w,
-            "keyward: {}: {blocking} {} at or above `{}` confidence",
-            paint(cx.color, RED_BOLD, "commit blocked"),
-            plural(blocking, "finding", "findings"),
-            cx.block_at
-        )?;
+    }
+    if blocking > 0 && !files_mode {
         if cx.allow_skip && cx.pre_commit {
             writeln!(
                 w,
