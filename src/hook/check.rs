@@ -12,7 +12,7 @@ use super::{
 use crate::{detect::Finding, Scanner};
 
 // git's own binary test, shared with the tree scan and the history scan.
-use crate::source::read::{as_utf8, looks_binary};
+use crate::source::read::{as_utf8, into_utf8, looks_binary};
 
 /// What was scanned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,7 +162,7 @@ pub fn check_listed(
             });
             continue;
         }
-        let new = as_utf8(&new).into_owned();
+        let new = into_utf8(new);
         out.files_scanned += 1;
         out.bytes_scanned += new.len() as u64;
         let rel = as_path(file.path.as_bstr());
@@ -250,7 +250,7 @@ pub fn check_files(scanner: &Scanner, paths: &[PathBuf]) -> Outcome {
             out.skipped.push(Skipped::Binary { path: shown });
             continue;
         }
-        let bytes = as_utf8(&bytes).into_owned();
+        let bytes = into_utf8(bytes);
         out.files_scanned += 1;
         out.bytes_scanned += bytes.len() as u64;
         let scan = scanner.scan(Some(&rel), &bytes);

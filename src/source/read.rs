@@ -99,6 +99,15 @@ fn wide_encoding(bytes: &[u8]) -> Option<Wide> {
     }
 }
 
+/// [`as_utf8`] for a buffer we own: UTF-8 text is returned as it is, not copied.
+pub fn into_utf8(bytes: Vec<u8>) -> Vec<u8> {
+    let transcoded = match as_utf8(&bytes) {
+        std::borrow::Cow::Owned(utf8) => Some(utf8),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    transcoded.unwrap_or(bytes)
+}
+
 /// The bytes to scan: UTF-16 and UTF-32 text transcoded to UTF-8 (invalid units become U+FFFD;
 /// line breaks are kept, so line numbers are those of the original), anything else unchanged.
 pub fn as_utf8(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
@@ -147,7 +156,7 @@ pub fn read_bounded(reader: impl Read, limit: u64, size_hint: u64) -> io::Result
     if looks_binary(&buf) {
         return Ok(Content::Binary);
     }
-    let text = as_utf8(&buf).into_owned();
+    let text = into_utf8(buf);
     Ok(Content::Text(text))
 }
 
