@@ -11,10 +11,12 @@ use std::{env, fmt::Write as _, fs, path::Path};
 #[path = "src/detect/spec.rs"]
 mod spec;
 
-use spec::{FilterFile, RuleFile, RuleSpec};
+use spec::{FilterFile, NamesFile, RuleFile, RuleSpec};
 
 /// The shared filter data file, which sits among the rule files but holds no rules.
 const FILTERS_FILE: &str = "filters.toml";
+/// The credential-name vocabulary of the syntax reader, also data rather than rules.
+const NAMES_FILE: &str = "names.toml";
 
 fn main() {
     let manifest = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
@@ -29,6 +31,7 @@ fn main() {
     files.sort();
     let mut rules = String::from("pub(crate) static BUILTIN_RULES: &[StaticRule] = &[\n");
     let mut filters = None;
+    let mut names = None;
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
@@ -38,6 +41,11 @@ fn main() {
             filters = Some(filters_static(&parsed));
             continue;
         }
+        if name == NAMES_FILE {
+            let parsed: NamesFile = toml::from_str(&text).unwrap_or_else(|e| fail(f, &text, &e));
+            names = Some(names_static(&parsed));
+            continue;
+        }
         let parsed: RuleFile = toml::from_str(&text).unwrap_or_else(|e| fail(f, &text, &e));
         for spec in &parsed.rule {
             rules.push_str(&rule_static(&name, spec));
@@ -45,8 +53,9 @@ fn main() {
     }
     rules.push_str("];\n");
     let filters = filters.expect("rules/filters.toml exists");
+    let names = names.expect("rules/names.toml exists");
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("builtin_rules.rs");
-    fs::write(dest, format!("{rules}\n{filters}")).expect("write builtin_rules.rs");
+    fs::write(dest, format!("{rules}\n{filters}\n{names}")).expect("write builtin_rules.rs");
 }
 
 /// A TOML error as `file:line:column: message`, then the build stops.
@@ -87,9 +96,11 @@ fn rule_static(origin: &str, spec: &RuleSpec) -> String {
         confidence,
         keywords,
         regex,
+        reader,
         validator,
         min_entropy,
         random,
+        password_value,
         context,
         context_window,
         window,
@@ -115,6 +126,7 @@ fn rule_static(origin: &str, spec: &RuleSpec) -> String {
     field("confidence", format!("Confidence::{confidence:?}"));
     field("keywords", list(keywords));
     field("regex", lit(regex));
+    field("reader", opt(reader));
     field("validator", opt(validator));
     field(
         "min_entropy",
@@ -125,6 +137,7 @@ fn rule_static(origin: &str, spec: &RuleSpec) -> String {
         },
     );
     field("random", random.to_string());
+    field("password_value", password_value.to_string());
     field("context", opt(context));
     field("context_window", format!("{context_window:?}"));
     field("window", format!("{window:?}"));
@@ -153,5 +166,34 @@ fn filters_static(f: &FilterFile) -> String {
         list(&f.known_examples),
         list(&f.lockfiles),
         list(&f.provider_prefixes),
+    )
+}
+
+fn names_static(n: &NamesFile) -> String {
+    let NamesFile {
+        password_words,
+        secret_words,
+        compound_suffixes,
+        not_after,
+        not_before,
+        not_names,
+        not_password_values,
+        examples,
+        negative_examples,
+    } = n;
+    format!(
+        "pub(crate) static BUILTIN_NAMES: StaticNames = StaticNames {{\n    \
+         password_words: {},\n    secret_words: {},\n    compound_suffixes: {},\n    \
+         not_after: {},\n    not_before: {},\n    not_names: {},\n    \
+         not_password_values: {},\n    examples: {},\n    negative_examples: {},\n}};\n",
+        list(password_words),
+        list(secret_words),
+        list(compound_suffixes),
+        list(not_after),
+        list(not_before),
+        list(not_names),
+        list(not_password_values),
+        list(examples),
+        list(negative_examples),
     )
 }

@@ -18,9 +18,11 @@ pub(crate) struct StaticRule {
     pub confidence: Confidence,
     pub keywords: &'static [&'static str],
     pub regex: &'static str,
+    pub reader: Option<&'static str>,
     pub validator: Option<&'static str>,
     pub min_entropy: Option<f64>,
     pub random: bool,
+    pub password_value: bool,
     pub context: Option<&'static str>,
     pub context_window: Option<usize>,
     pub window: Option<usize>,
@@ -47,6 +49,23 @@ pub(crate) struct StaticFilters {
     pub provider_prefixes: &'static [&'static str],
 }
 
+/// `rules/names.toml`, borrowed from the binary.
+#[derive(Debug)]
+pub(crate) struct StaticNames {
+    pub password_words: &'static [&'static str],
+    pub secret_words: &'static [&'static str],
+    pub compound_suffixes: &'static [&'static str],
+    pub not_after: &'static [&'static str],
+    pub not_before: &'static [&'static str],
+    pub not_names: &'static [&'static str],
+    pub not_password_values: &'static [&'static str],
+    // The vocabulary's own examples: only its tests read them.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub examples: &'static [&'static str],
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub negative_examples: &'static [&'static str],
+}
+
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
 fn owned(list: &[&str]) -> Vec<String> {
@@ -66,9 +85,11 @@ impl StaticRule {
             confidence: self.confidence,
             keywords: owned(self.keywords),
             regex: self.regex.to_string(),
+            reader: own(self.reader),
             validator: own(self.validator),
             min_entropy: self.min_entropy,
             random: self.random,
+            password_value: self.password_value,
             context: own(self.context),
             context_window: self.context_window,
             window: self.window,
@@ -108,7 +129,7 @@ mod tests {
         let mut names: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .filter(|n| n.ends_with(".toml") && n != "filters.toml")
+            .filter(|n| n.ends_with(".toml") && n != "filters.toml" && n != "names.toml")
             .collect();
         names.sort();
         for name in &names {
@@ -130,6 +151,24 @@ mod tests {
         for (a, b) in from_files.iter().zip(&from_statics) {
             assert_eq!(a, b);
         }
+    }
+
+    /// The embedded vocabulary says exactly what rules/names.toml says.
+    #[test]
+    fn names_static_matches_the_file() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/names.toml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let n: super::super::spec::NamesFile = toml::from_str(&text).unwrap();
+        let s = &BUILTIN_NAMES;
+        assert_eq!(n.password_words, owned(s.password_words));
+        assert_eq!(n.secret_words, owned(s.secret_words));
+        assert_eq!(n.compound_suffixes, owned(s.compound_suffixes));
+        assert_eq!(n.not_after, owned(s.not_after));
+        assert_eq!(n.not_before, owned(s.not_before));
+        assert_eq!(n.not_names, owned(s.not_names));
+        assert_eq!(n.not_password_values, owned(s.not_password_values));
+        assert_eq!(n.examples, owned(s.examples));
+        assert_eq!(n.negative_examples, owned(s.negative_examples));
     }
 
     #[test]

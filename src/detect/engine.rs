@@ -7,6 +7,12 @@ use super::{
     finding::{Finding, Related, Secret, Validation},
     lines::positions_of,
     rule::{Decoder, Rule},
+    syntax::{
+        self,
+        names::{NameKind, Names},
+        value::{self, Tier},
+        FileSyntax,
+    },
     validate::decode_base64_any,
     Detector, Input,
 };
@@ -34,7 +40,8 @@ struct Candidate {
 
 pub(super) fn scan(det: &Detector, input: Input<'_>, depth: usize) -> Vec<Finding> {
     let bytes = input.bytes;
-    let windows = keyword_windows(det, input);
+    let mut reader_hits = Vec::new();
+    let windows = keyword_windows(det, input, &mut reader_hits);
     let mut candidates = Vec::new();
     for (rule_idx, ranges) in windows.into_iter().enumerate() {
         if ranges.is_empty() {
@@ -45,14 +52,22 @@ pub(super) fn scan(det: &Detector, input: Input<'_>, depth: usize) -> Vec<Findin
             run_rule(det, rule_idx, rule, bytes, w, depth, &mut candidates);
         }
     }
+    if !reader_hits.is_empty() {
+        read_pairs(det, input, &reader_hits, &mut candidates);
+    }
     let candidates = resolve_overlaps(det, candidates);
     let mut findings = to_findings(det, bytes, candidates);
     pair_credentials(det, &mut findings);
     findings
 }
 
-/// Per rule, the merged byte windows in which its regex must run.
-fn keyword_windows(det: &Detector, input: Input<'_>) -> Vec<Vec<Range<usize>>> {
+/// Per rule, the merged byte windows in which its regex must run. Keyword hits of rules that
+/// take the syntax reader's values go to `reader_hits` instead, once per hit.
+fn keyword_windows(
+    det: &Detector,
+    input: Input<'_>,
+    reader_hits: &mut Vec<Range<usize>>,
+) -> Vec<Vec<Range<usize>>> {
     let bytes = input.bytes;
     let mut out: Vec<Vec<Range<usize>>> = vec![Vec::new(); det.rules.len()];
     let lockfile = input.path.is_some_and(|p| det.filters.is_lockfile(p));
@@ -65,6 +80,12 @@ fn keyword_windows(det: &Detector, input: Input<'_>) -> Vec<Vec<Range<usize>>> {
             let rule = &det.rules[ri];
             let ok = *applicable[ri].get_or_insert_with(|| rule_applies(rule, input, lockfile));
             if !ok {
+                continue;
+            }
+            if rule.spec.reader.is_some() {
+                if reader_hits.last() != Some(&m.range()) {
+                    reader_hits.push(m.range());
+                }
                 continue;
             }
             let start = m.start().saturating_sub(LOOK_BEHIND);
@@ -163,11 +184,17 @@ fn judge(
     if !rule.spec.allow_hex && !rule.skips("hash") && is_hash_like(secret) {
         return None;
     }
-    if rule.info.category == Category::Generic
-        && rule.validator.is_none()
-        && det.has_provider_prefix(secret)
-    {
-        return None;
+    if rule.validator.is_none() && det.has_provider_prefix(secret) {
+        // A provider's prefix (`ghp_`, `npm_`) claims the value for that provider's rule: if
+        // the rule rejected it (bad checksum, truncated), a rule that reads any value under a
+        // name must not report it instead. A provider rule keeps values that start with its own
+        // keyword.
+        let own = rule.spec.keywords.iter().any(|k| {
+            secret.len() >= k.len() && secret[..k.len()].eq_ignore_ascii_case(k.as_bytes())
+        });
+        if rule.info.category == Category::Generic || (rule.spec.random && !own) {
+            return None;
+        }
     }
     if let Some(ctx) = rule.context_regex() {
         let cw = rule.context_window();
@@ -213,6 +240,11 @@ fn judge(
             if rule.spec.random && !looks_random(secret) {
                 return None;
             }
+            if rule.spec.password_value
+                && value::classify(NameKind::Password, secret, Names::shared()).is_none()
+            {
+                return None;
+            }
         }
     }
     Some(Candidate {
@@ -221,6 +253,56 @@ fn judge(
         validation,
         inner_rule,
     })
+}
+
+/// The syntax reader's path: each keyword hit names a candidate name; the reader finds the
+/// value bound to it, the vocabulary judges the name, the value classifier the value, and the
+/// shared filters apply as for any rule.
+fn read_pairs(det: &Detector, input: Input<'_>, hits: &[Range<usize>], out: &mut Vec<Candidate>) {
+    let bytes = input.bytes;
+    let file = FileSyntax::of(input.path);
+    let names = Names::shared();
+    let f = &det.filters;
+    let lockfile = input.path.is_some_and(|p| f.is_lockfile(p));
+    let mut last_name: Option<Range<usize>> = None;
+    for hit in hits {
+        let Some(name) = syntax::name_around(bytes, hit.clone()) else {
+            continue;
+        };
+        // Several keywords in one name (`auth_token_secret`) are read once.
+        if last_name.as_ref() == Some(&name) {
+            continue;
+        }
+        last_name = Some(name.clone());
+        let Some(pair) = syntax::read_pair(bytes, name, file) else {
+            continue;
+        };
+        let Some(kind) = names.classify(&bytes[pair.name.clone()]) else {
+            continue;
+        };
+        let value = &bytes[pair.value.clone()];
+        if f.is_known_example(value)
+            || f.is_placeholder(value)
+            || f.is_reference(value)
+            || det.has_provider_prefix(value)
+        {
+            continue;
+        }
+        let rule = match value::classify(kind, value, names) {
+            Some(Tier::Generated) => det.reader_rules.generated,
+            Some(Tier::Human) => det.reader_rules.human,
+            None => None,
+        };
+        let Some(rule) = rule.filter(|&r| rule_applies(&det.rules[r], input, lockfile)) else {
+            continue;
+        };
+        out.push(Candidate {
+            rule,
+            span: pair.value,
+            validation: Validation::Unchecked,
+            inner_rule: None,
+        });
+    }
 }
 
 /// A decoded value with no more specific finding inside is judged on its own.

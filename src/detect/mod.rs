@@ -14,6 +14,7 @@ mod finding;
 mod lines;
 mod rule;
 mod spec;
+pub mod syntax;
 pub mod validate;
 
 use std::{
@@ -156,6 +157,15 @@ pub struct Detector {
     provider_prefix_words: Vec<String>,
     provider_prefixes: OnceLock<AhoCorasick>,
     filters: Filters,
+    /// The rules that take the syntax reader's `generated` and `human` values, when enabled.
+    reader_rules: ReaderRules,
+}
+
+/// Which rule reports each kind of value the syntax reader finds.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct ReaderRules {
+    pub generated: Option<usize>,
+    pub human: Option<usize>,
 }
 
 fn keyword_automaton(patterns: &[Vec<u8>], kind: AhoCorasickKind) -> AhoCorasick {
@@ -211,6 +221,15 @@ impl Detector {
                 }
             }
         }
+        let mut reader_rules = ReaderRules::default();
+        for (i, rule) in rules.iter().enumerate() {
+            let slot = match rule.spec.reader.as_deref() {
+                Some("generated") => &mut reader_rules.generated,
+                Some("human") => &mut reader_rules.human,
+                _ => continue,
+            };
+            slot.get_or_insert(i);
+        }
         let keywords = keyword_automaton(&patterns, AhoCorasickKind::ContiguousNFA);
         let provider_prefix_words = provider_prefix_keywords(
             rules.iter().map(|r| &r.spec).chain(disabled),
@@ -227,6 +246,7 @@ impl Detector {
             provider_prefix_words,
             provider_prefixes: OnceLock::new(),
             filters,
+            reader_rules,
         })
     }
 

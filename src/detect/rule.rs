@@ -33,6 +33,10 @@ pub const FILTER_NAMES: [&str; 5] = [
     "lockfile",
 ];
 
+/// Syntax readers a rule may take its candidates from (`src/detect/syntax/`): `generated`
+/// values and `human` passwords bound to credential names.
+pub const READER_NAMES: [&str; 2] = ["generated", "human"];
+
 /// Decoders a rule may name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decoder {
@@ -94,6 +98,23 @@ impl Rule {
                 "`keywords` must list at least one literal of two or more bytes; the regex only runs near them".into(),
             ));
         }
+        match (&spec.reader, spec.regex.is_empty()) {
+            (Some(r), true) if READER_NAMES.contains(&r.as_str()) => {}
+            (Some(r), true) => {
+                return Err(bad(format!(
+                    "unknown reader `{r}` (known: {})",
+                    READER_NAMES.join(", ")
+                )))
+            }
+            (Some(_), false) => {
+                return Err(bad(
+                    "give either `regex` or `reader`, not both: a reader finds the value itself"
+                        .into(),
+                ))
+            }
+            (None, true) => return Err(bad("`regex` is missing (or name a `reader`)".into())),
+            (None, false) => {}
+        }
         let validator = match &spec.validator {
             None => None,
             Some(name) => Some(Validator::from_name(name).ok_or_else(|| {
@@ -154,6 +175,9 @@ impl Rule {
 
     /// Compiles both regexes, reporting a readable error instead of panicking later.
     pub fn compile(&self) -> Result<(), String> {
+        if self.spec.reader.is_some() {
+            return Ok(());
+        }
         let re = build_regex(&self.spec.regex).map_err(|e| format!("invalid `regex`: {e}"))?;
         let group = secret_group_of(&re)?;
         let ctx = match &self.spec.context {

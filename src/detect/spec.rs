@@ -123,13 +123,25 @@ pub struct RuleSpec {
     pub category: Category,
     pub confidence: Confidence,
     pub keywords: Vec<String>,
+    /// The pattern whose capture group is the secret. Empty for a rule that names a `reader`.
+    #[serde(default)]
     pub regex: String,
+    /// Instead of a regex, the rule takes the findings of a built-in syntax reader that judges
+    /// (name, value) pairs: `generated` (a generated-looking value under a credential name) or
+    /// `human` (a person-chosen password under a password name). See `src/detect/syntax/`.
+    #[serde(default)]
+    pub reader: Option<String>,
     #[serde(default)]
     pub validator: Option<String>,
     #[serde(default)]
     pub min_entropy: Option<f64>,
     #[serde(default)]
     pub random: bool,
+    /// The captured value is a password: it must pass the syntax reader's password judgement
+    /// (`src/detect/syntax/value.rs`), which turns away words such as `password`, labels,
+    /// expressions and hashes while keeping person-chosen passwords.
+    #[serde(default)]
+    pub password_value: bool,
     #[serde(default)]
     pub context: Option<String>,
     #[serde(default)]
@@ -170,6 +182,23 @@ pub struct FilterFile {
     pub lockfiles: Vec<String>,
     #[serde(default)]
     pub provider_prefixes: Vec<String>,
+}
+
+/// The vocabulary of credential names, `rules/names.toml`: which names mean that the value bound
+/// to them is a credential, and which merely contain such a word.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(not(test), allow(dead_code))] // read by build.rs and by a test, not at run time
+pub struct NamesFile {
+    pub password_words: Vec<String>,
+    pub secret_words: Vec<String>,
+    pub compound_suffixes: Vec<String>,
+    pub not_after: Vec<String>,
+    pub not_before: Vec<String>,
+    pub not_names: Vec<String>,
+    pub not_password_values: Vec<String>,
+    pub examples: Vec<String>,
+    pub negative_examples: Vec<String>,
 }
 
 /// A rule file: `[[rule]]` tables.

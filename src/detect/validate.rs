@@ -261,7 +261,15 @@ fn base64_userpass(value: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(&plain) else {
         return false;
     };
-    matches!(text.split_once(':'), Some((u, p)) if !u.is_empty() && p.len() >= 4 && !p.contains('\n'))
+    // The password half is judged like any password: `user:password` from documentation is
+    // not a credential.
+    matches!(text.split_once(':'), Some((u, p)) if !u.is_empty() && p.len() >= 4
+        && super::syntax::value::classify(
+            super::syntax::names::NameKind::Password,
+            p.as_bytes(),
+            super::syntax::names::Names::shared(),
+        )
+        .is_some())
 }
 
 #[cfg(test)]

@@ -82,12 +82,35 @@ fn known_example(r: &mut Rng, _: &str) -> String {
     r.pick(&options).clone()
 }
 
+/// A digest under the name of a digest. Under a key/token/secret name a digest-length hex
+/// value is a key (issue 8: "hashes only when the name does not say token/key/secret"), and
+/// under a password name it is reported only at `low`; so the decoy names what it is.
 fn hash(r: &mut Rng, _: &str) -> String {
     let len = *r.pick(&[32usize, 40, 64, 128]);
-    r.hex(len)
+    let name = *r.pick(&[
+        "COMMIT_SHA",
+        "CONTENT_HASH",
+        "ARTIFACT_SHA256",
+        "ETAG",
+        "BUILD_DIGEST",
+    ]);
+    format!("{name}{NAMED}{}", r.hex(len))
 }
 
+/// A UUID under an identifier's name. Under a key/token/secret name a UUID is a key (Heroku
+/// API keys are UUIDs); that case is a planted secret (`generic-uuid-key`), not a decoy.
 fn uuid(r: &mut Rng, _: &str) -> String {
+    let name = *r.pick(&[
+        "REQUEST_ID",
+        "TENANT_ID",
+        "TRACE_ID",
+        "CORRELATION_ID",
+        "WORKSPACE_ID",
+    ]);
+    format!("{name}{NAMED}{}", uuid_value(r))
+}
+
+pub fn uuid_value(r: &mut Rng) -> String {
     format!(
         "{}-{}-4{}-a{}-{}",
         r.hex(8),

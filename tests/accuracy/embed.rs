@@ -476,6 +476,146 @@ pub fn line_syntaxes() -> Vec<LineSyntax> {
                 d.raw(&format!("#!/bin/sh\ncurl -sf https://api.{}.com/v1/items \\\n  -H \"Authorization: Bearer ", r.word())).val(t).raw("\" \\\n  -H 'Content-Type: application/json'\n");
             },
         },
+        // --- the syntaxes of issue 8, point 1: typed and unusual assignments, env defaults,
+        // XML, strings inside strings, query strings and CLI flags ---
+        LineSyntax {
+            name: "go-var-typed",
+            path: "internal/client/config.go",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!("package client\n\nvar {} string = \"", camel(var)))
+                    .val(t)
+                    .raw("\"\n\nfunc init() {}\n");
+            },
+        },
+        LineSyntax {
+            name: "rust-const",
+            path: "src/consts.rs",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!("//! Settings.\n\npub const {var}: &str = \""))
+                    .val(t)
+                    .raw("\";\npub const RETRIES: u32 = 3;\n");
+            },
+        },
+        LineSyntax {
+            name: "kotlin-val",
+            path: "app/src/main/kotlin/Config.kt",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!(
+                    "object Config {{\n    val {}: String = \"",
+                    camel(var)
+                ))
+                .val(t)
+                .raw("\"\n}\n");
+            },
+        },
+        LineSyntax {
+            name: "makefile-default",
+            path: "Makefile",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!(".PHONY: deploy\n{var} ?= \""))
+                    .val(t)
+                    .raw("\"\ndeploy:\n\t./deploy.sh\n");
+            },
+        },
+        LineSyntax {
+            name: "python-getenv-default",
+            path: "app/conf.py",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!(
+                    "import os\n\n{} = os.getenv(\"{var}\", \"",
+                    lower(var)
+                ))
+                .val(t)
+                .raw("\")\n");
+            },
+        },
+        LineSyntax {
+            name: "js-env-fallback",
+            path: "server/env.js",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!("const cfg = {{\n  key: process.env.{var} || '"))
+                    .val(t)
+                    .raw("',\n};\nmodule.exports = cfg;\n");
+            },
+        },
+        LineSyntax {
+            name: "shell-default",
+            path: "bin/start.sh",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!("#!/bin/sh\nexec ./server --auth \"${{{var}:-"))
+                    .val(t)
+                    .raw("}\"\n");
+            },
+        },
+        LineSyntax {
+            name: "xml-element",
+            path: "conf/service.xml",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!(
+                    "<config>\n  <host>db.internal</host>\n  <{0}>",
+                    camel(var)
+                ))
+                .val(t)
+                .raw(&format!("</{0}>\n</config>\n", camel(var)));
+            },
+        },
+        LineSyntax {
+            name: "dotnet-appsettings",
+            path: "Web.config",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!(
+                    "<appSettings>\n  <add key=\"{}\" value=\"",
+                    pascal(var)
+                ))
+                .val(t)
+                .raw("\" />\n</appSettings>\n");
+            },
+        },
+        LineSyntax {
+            name: "json-in-string",
+            path: "tests/fixtures.py",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!("PAYLOAD = \"{{\\\"{}\\\": \\\"", lower(var)))
+                    .val(t)
+                    .raw("\\\"}\"\n");
+            },
+        },
+        LineSyntax {
+            name: "url-query",
+            path: "src/fetch.ts",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!(
+                    "const url = `https://api.acme.io/v2/items?limit=5&{}=",
+                    lower(var)
+                ))
+                .val(t)
+                .raw("`;\n");
+            },
+        },
+        LineSyntax {
+            name: "cli-flag",
+            path: "scripts/sync.sh",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!(
+                    "#!/bin/bash\nacme-cli sync --{} ",
+                    lower(var).replace('_', "-")
+                ))
+                .val(t)
+                .raw(" --region eu-west-1\n");
+            },
+        },
         LineSyntax {
             name: "csharp-ctor",
             path: "src/Worker/Program.cs",

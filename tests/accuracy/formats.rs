@@ -1068,5 +1068,11 @@ pub fn providers() -> Vec<Provider> {
             "API_TOKEN",
             |r| w(r.alnum(40)),
         ),
+        ctx(
+            "generic-uuid-key",
+            &["generic", "key", "api"],
+            "SERVICE_API_KEY",
+            |r| w(super::decoys::uuid_value(r)),
+        ),
     ]
 }

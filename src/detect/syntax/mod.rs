@@ -1,0 +1,635 @@
+//! The syntax reader: finds (name, value) pairs in the syntax code and configuration actually
+//! use, starting from a keyword hit inside the name. It understands assignments in the common
+//! languages (`=`, `:=`, `::=`, `?=`, `.=`, `||=`, `=>`, with type annotations and Go's
+//! `var x T =`), object, dict and struct fields, JSON/YAML/TOML/ini/properties, XML elements and
+//! attributes, call arguments (`getenv("X", "v")`, `define('X', 'v')`), env defaults (`${X:-v}`,
+//! `X || "v"`, `X ?? "v"`), CLI flags (`--password v`), query strings (`?api_key=v`), Terraform
+//! variable defaults, and pairs written inside a string (`"{\"token\": \"v\"}"`,
+//! `"password=v"`).
+//!
+//! Unquoted values are read only where they are values: in configuration files, in a string,
+//! after a flag or a query-string `=`. In source code an unquoted right-hand side is an
+//! expression (`SessionToken: creds.SessionToken,`), so env-file syntax applies to env and
+//! configuration files only.
+//!
+//! Pure and linear: each keyword hit reads a bounded neighbourhood once.
+
+pub mod names;
+pub mod value;
+
+use std::{ops::Range, path::Path};
+
+/// Longest name read (a dotted property key or an env-var name).
+const MAX_NAME: usize = 96;
+/// Longest quoted or unquoted value read.
+const MAX_VALUE: usize = 1024;
+/// How far a Terraform `variable "x" {` block is searched for its `default`.
+const BLOCK_LOOKAHEAD: usize = 400;
+
+/// Whether unquoted values are values in this file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileSyntax {
+    /// env, properties, ini, YAML, TOML, shell, Dockerfile: `NAME=value`, `name: value`.
+    Config,
+    /// Everything else, and text of unknown origin: only quoted values.
+    Source,
+}
+
+impl FileSyntax {
+    pub fn of(path: Option<&Path>) -> FileSyntax {
+        let Some(path) = path else {
+            return FileSyntax::Source;
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+        let config_name = name == ".env"
+            || name.starts_with(".env.")
+            || name == ".envrc"
+            || name == ".netrc"
+            || name == ".npmrc"
+            || name == ".pypirc"
+            || name == "dockerfile"
+            || name.ends_with(".dockerfile");
+        let config_ext = matches!(
+            ext,
+            "env"
+                | "properties"
+                | "ini"
+                | "cfg"
+                | "conf"
+                | "cnf"
+                | "yaml"
+                | "yml"
+                | "toml"
+                | "tfvars"
+                | "sh"
+                | "bash"
+                | "zsh"
+                | "ksh"
+                | "service"
+                | "desktop"
+        );
+        if config_name || config_ext {
+            FileSyntax::Config
+        } else {
+            FileSyntax::Source
+        }
+    }
+}
+
+/// One name bound to one value, as byte ranges of the buffer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pair {
+    pub name: Range<usize>,
+    pub value: Range<usize>,
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+fn is_quote(b: u8) -> bool {
+    matches!(b, b'"' | b'\'' | b'`')
+}
+
+/// The name that contains the keyword hit at `hit`: the run of name bytes around it.
+pub fn name_around(bytes: &[u8], hit: Range<usize>) -> Option<Range<usize>> {
+    let mut start = hit.start;
+    while start > 0 && is_name_byte(bytes[start - 1]) && hit.start - start < MAX_NAME {
+        start -= 1;
+    }
+    let mut end = hit.end.min(bytes.len());
+    while end < bytes.len() && is_name_byte(bytes[end]) && end - start < MAX_NAME {
+        end += 1;
+    }
+    // A trailing `.` or `-` ends a sentence or starts an operator (`x.-`), not the name.
+    while end > start && matches!(bytes[end - 1], b'.' | b'-') {
+        end -= 1;
+    }
+    // Leading dots are member access (`this.password`), leading dashes a flag: both kept for
+    // the reader, which looks at them; the vocabulary ignores them.
+    let ok = end > start
+        && (start == 0 || !is_name_byte(bytes[start - 1]))
+        && (end == bytes.len() || !is_name_byte(bytes[end]));
+    ok.then_some(start..end)
+}
+
+/// Reads the value bound to the name at `name`, if the syntax around it binds one.
+pub fn read_pair(bytes: &[u8], name: Range<usize>, syntax: FileSyntax) -> Option<Pair> {
+    let value = read_value_for(bytes, &name, syntax)?;
+    (!value.is_empty()).then_some(Pair { name, value })
+}
+
+fn read_value_for(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Option<Range<usize>> {
+    let before = name.start.checked_sub(1).map(|i| bytes[i]);
+    let flag = bytes[name.start] == b'-';
+    match before {
+        Some(q) if is_quote(q) => quoted_name(bytes, name, q, syntax),
+        Some(b'<') => xml_element(bytes, name),
+        Some(b'?') | Some(b'&') => {
+            let p = expect(bytes, name.end, b"=")?;
+            unquoted(bytes, p, b"&#\"'` \t\r\n<>)\\")
+        }
+        Some(b'{') if name.start >= 2 && bytes[name.start - 2] == b'$' => {
+            shell_default(bytes, name)
+        }
+        _ if flag => flag_value(bytes, name),
+        _ => bare_name(bytes, name, syntax),
+    }
+}
+
+/// `"password": "v"`, `'api_key' => 'v'`, `["token"] = "v"`, `getenv("TOKEN", "v")`,
+/// `variable "db_password" { default = "v" }`, `<add key="ApiKey" value="v"/>`, and the same
+/// with `\"` inside a string.
+fn quoted_name(
+    bytes: &[u8],
+    name: &Range<usize>,
+    quote: u8,
+    syntax: FileSyntax,
+) -> Option<Range<usize>> {
+    let escaped = name.start >= 2 && bytes[name.start - 2] == b'\\';
+    let mut p = name.end;
+    if escaped {
+        if bytes.get(p) != Some(&b'\\') {
+            return embedded(bytes, name);
+        }
+        p += 1;
+    }
+    if bytes.get(p) != Some(&quote) {
+        // The name is a word inside a longer string: `"password=hunter2;"`.
+        return embedded(bytes, name);
+    }
+    p += 1;
+    while bytes.get(p) == Some(&b']') {
+        p += 1;
+    }
+    let q = skip_blank(bytes, p);
+    let open = name.start - 1 - usize::from(escaped);
+    let in_call = open > 0 && {
+        let b = skip_blank_back(bytes, open);
+        b.is_some_and(|i| bytes[i] == b'(')
+    };
+    match bytes.get(q) {
+        Some(b':') if bytes.get(q + 1) != Some(&b':') => value_at(bytes, q + 1, syntax, true),
+        Some(b'=') => {
+            let op = operator_len(&bytes[q..])?;
+            value_at(bytes, q + op, syntax, false)
+        }
+        Some(b',') if in_call => {
+            // Only a literal second argument: `getenv("X", default)` binds no literal.
+            let v = skip_blank(bytes, q + 1);
+            quoted_value(bytes, v)
+        }
+        Some(b'{') => terraform_default(bytes, q + 1),
+        Some(b'v') if bytes[q..].starts_with(b"value=") || bytes[q..].starts_with(b"value =") => {
+            let eq = q + bytes[q..].iter().position(|&b| b == b'=')? + 1;
+            quoted_value(bytes, skip_blank(bytes, eq))
+        }
+        _ => None,
+    }
+}
+
+/// A name written inside a string: `"Server=x;Password=v;"`, `'token: v'`. Read only with `=`
+/// or `:` right after the name, up to the string's end or a separator.
+fn embedded(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
+    let p = name.end;
+    match bytes.get(p) {
+        Some(b'=') if bytes.get(p + 1) != Some(&b'=') => {
+            unquoted(bytes, p + 1, b"\"'`;&, \t\r\n\\<>")
+        }
+        Some(b':') if bytes.get(p + 1) == Some(&b' ') => {
+            let v = skip_blank(bytes, p + 1);
+            unquoted(bytes, v, b"\"'`;&, \t\r\n\\<>")
+        }
+        _ => None,
+    }
+}
+
+/// `<password>v</password>`, `<ns:apiKey>v</ns:apiKey>`.
+fn xml_element(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
+    if bytes.get(name.end) != Some(&b'>') {
+        return None;
+    }
+    let start = name.end + 1;
+    let limit = (start + MAX_VALUE).min(bytes.len());
+    let len = memchr::memmem::find(&bytes[start..limit], b"</")?;
+    let v = trim(bytes, start..start + len);
+    (!bytes[v.clone()].contains(&b'<')).then_some(v)
+}
+
+/// `${DB_PASSWORD:-v}`, `${TOKEN:=v}`, `${TOKEN-v}`.
+fn shell_default(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
+    let rest = &bytes[name.end..];
+    let op = if rest.starts_with(b":-") || rest.starts_with(b":=") {
+        2
+    } else if rest.starts_with(b"-") || rest.starts_with(b"=") {
+        1
+    } else {
+        return None;
+    };
+    let p = name.end + op;
+    match bytes.get(p) {
+        Some(&q) if is_quote(q) => quoted_value(bytes, p),
+        _ => unquoted(bytes, p, b"}\"'` \t\r\n"),
+    }
+}
+
+/// `--password v`, `--token=v`, `-password 'v'`.
+fn flag_value(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
+    let p = name.end;
+    let v = match bytes.get(p) {
+        Some(b'=') => p + 1,
+        Some(b' ') | Some(b'\t') => skip_blank(bytes, p),
+        _ => return None,
+    };
+    match bytes.get(v) {
+        Some(&q) if is_quote(q) => quoted_value(bytes, v),
+        Some(b'-') => None,
+        _ => unquoted(bytes, v, b"\"'` \t\r\n;&|)\\"),
+    }
+}
+
+/// `password = "v"`, `$password = 'v';`, `Password: "v",`, `apiKey: string = 'v'`,
+/// `var apiKey string = "v"`, `api_key ||= "v"`, `process.env.TOKEN || "v"`; in configuration
+/// files also `PASSWORD=v` and `password: v`.
+fn bare_name(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Option<Range<usize>> {
+    if syntax == FileSyntax::Source && inside_string(bytes, name.start) {
+        return embedded(bytes, name);
+    }
+    // `export NAME=v` is shell wherever it is written (a README's code block, a CI script).
+    let syntax = if syntax == FileSyntax::Source && after_export(bytes, name.start) {
+        FileSyntax::Config
+    } else {
+        syntax
+    };
+    let mut p = name.end;
+    while bytes.get(p) == Some(&b']') {
+        p += 1;
+    }
+    let q = skip_blank(bytes, p);
+    let c = *bytes.get(q)?;
+    match c {
+        b':' => {
+            let next = bytes.get(q + 1).copied();
+            if next == Some(b'=') || next == Some(b':') {
+                let op = operator_len(&bytes[q..])?;
+                return value_at(bytes, q + op, syntax, false);
+            }
+            if next == Some(b'-') {
+                return None;
+            }
+            // `name: Type = "v"` (Python, TypeScript, Rust, Kotlin, Swift) or a field.
+            if let Some(eq) = annotation_end(bytes, q + 1) {
+                return value_at(bytes, eq, syntax, false);
+            }
+            value_at(bytes, q + 1, syntax, true)
+        }
+        b'=' | b'?' | b'.' | b'|' | b'+' => {
+            let op = operator_len(&bytes[q..])?;
+            // `x || "v"` and `x ?? "v"` bind a default only to an environment read
+            // (`process.env.TOKEN || "v"`); elsewhere they are logic (`n.token || "abc"`).
+            let default_op = matches!(&bytes[q..q + op], b"||" | b"??");
+            if default_op && !is_env_read(&bytes[name.clone()]) {
+                return None;
+            }
+            value_at(bytes, q + op, syntax, false)
+        }
+        b'o' if bytes[q..].starts_with(b"or ") && is_env_read(&bytes[name.clone()]) => {
+            value_at(bytes, q + 2, syntax, false)
+        }
+        _ if c.is_ascii_alphabetic() && q > p => {
+            // Go: `var apiKey string = "v"`.
+            let type_end = q + bytes[q..].iter().take_while(|b| is_name_byte(**b)).count();
+            let eq = skip_blank(bytes, type_end);
+            if bytes.get(eq) == Some(&b'=') && bytes.get(eq + 1) != Some(&b'=') {
+                return value_at(bytes, eq + 1, syntax, false);
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// `process.env.X`, `import.meta.env.X`, `ENV.X`, `os.environ.X`: a name read from the
+/// environment, whose `||` / `??` / `or` fallback is a default value.
+fn is_env_read(name: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with(b"env.")
+        || lower.windows(5).any(|w| w == b".env.")
+        || lower.windows(8).any(|w| w == b"environ.")
+}
+
+/// Length of the assignment or default operator at the start of `s`, if it is one.
+fn operator_len(s: &[u8]) -> Option<usize> {
+    const OPS: &[&[u8]] = &[
+        b":::=", b"::=", b"===", b"??=", b"||=", b"=>", b"==", b":=", b"?=", b".=", b"??", b"||",
+        b"=",
+    ];
+    let op = OPS.iter().find(|op| s.starts_with(op))?;
+    // `=~` (match), `=<`: not a binding.
+    match s.get(op.len()) {
+        Some(b'~') | Some(b'<') | Some(b'>') if *op == b"=" => None,
+        _ => Some(op.len()),
+    }
+}
+
+/// After `name:`, a type annotation followed by `=`: returns the position after the `=`.
+fn annotation_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let limit = (from + 80).min(bytes.len());
+    for i in from..limit {
+        match bytes[i] {
+            b'=' => {
+                let next = bytes.get(i + 1).copied();
+                if next == Some(b'=') || next == Some(b'>') || i == from {
+                    return None;
+                }
+                return Some(i + 1);
+            }
+            b if b.is_ascii_alphanumeric() || b" \t&'<>[],.*?|_:".contains(&b) => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The value after an operator. `colon` says the operator was a `:` (a field or mapping).
+fn value_at(bytes: &[u8], p: usize, syntax: FileSyntax, colon: bool) -> Option<Range<usize>> {
+    let mut v = skip_blank(bytes, p);
+    // `X = (\n    "v"\n)`: a parenthesised literal, possibly on the next line.
+    if bytes.get(v) == Some(&b'(') {
+        v += 1;
+        while v < bytes.len() && v < p + 64 && bytes[v].is_ascii_whitespace() {
+            v += 1;
+        }
+        if !bytes.get(v).is_some_and(|&b| is_quote(b)) {
+            return None;
+        }
+    }
+    let start = string_prefix_end(bytes, v);
+    match bytes.get(start) {
+        Some(&q) if is_quote(q) => quoted_value(bytes, start),
+        Some(b'\\') if bytes.get(start + 1) == Some(&b'"') => {
+            let end = start + 2 + memchr::memmem::find(&bytes[start + 2..], b"\\\"")?;
+            (end - start - 2 <= MAX_VALUE).then_some(start + 2..end)
+        }
+        Some(_) if syntax == FileSyntax::Config => {
+            // `NAME=v # comment`, `name: v`; TOML and YAML strings were handled above.
+            let stops: &[u8] = if colon { b" \t\r\n#" } else { b" \t\r\n#;" };
+            unquoted(bytes, v, stops)
+        }
+        _ => None,
+    }
+}
+
+/// Skips a string-literal prefix (`r"`, `b'`, `f"`, `u"`, `@"`, `L"`, `rb"`) when a quote follows.
+fn string_prefix_end(bytes: &[u8], p: usize) -> usize {
+    for len in [1, 2] {
+        let Some(prefix) = bytes.get(p..p + len) else {
+            continue;
+        };
+        let is_prefix = prefix.iter().all(|b| b"rRbBuUfFL@".contains(b));
+        if is_prefix && bytes.get(p + len).is_some_and(|&b| is_quote(b)) {
+            return p + len;
+        }
+    }
+    p
+}
+
+/// The contents of the string literal opening at `open` (on one line, backslash escapes).
+fn quoted_value(bytes: &[u8], open: usize) -> Option<Range<usize>> {
+    let q = *bytes.get(open)?;
+    if !is_quote(q) {
+        return None;
+    }
+    // `"""` or `''`: a docstring or an empty string.
+    if bytes.get(open + 1) == Some(&q) {
+        return None;
+    }
+    let start = open + 1;
+    let limit = (start + MAX_VALUE + 1).min(bytes.len());
+    let mut i = start;
+    while i < limit {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'\n' => return None,
+            b if b == q => return Some(start..i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// An unquoted value from `p` to the first byte in `stops`; none when empty or too long.
+fn unquoted(bytes: &[u8], p: usize, stops: &[u8]) -> Option<Range<usize>> {
+    let limit = (p + MAX_VALUE + 1).min(bytes.len());
+    let len = bytes[p.min(limit)..limit]
+        .iter()
+        .position(|b| stops.contains(b))
+        .unwrap_or(limit - p.min(limit));
+    (len > 0 && len <= MAX_VALUE).then_some(p..p + len)
+}
+
+/// `variable "db_password" {` … `default = "v"` … `}`.
+fn terraform_default(bytes: &[u8], from: usize) -> Option<Range<usize>> {
+    let limit = (from + BLOCK_LOOKAHEAD).min(bytes.len());
+    let block = &bytes[from..limit];
+    let close = block.iter().position(|&b| b == b'}').unwrap_or(block.len());
+    let at = memchr::memmem::find(&block[..close], b"default")?;
+    let p = skip_blank(bytes, from + at + "default".len());
+    if bytes.get(p) != Some(&b'=') {
+        return None;
+    }
+    quoted_value(bytes, skip_blank(bytes, p + 1))
+}
+
+/// Does the line holding `at` start with `export ` right before the name?
+fn after_export(bytes: &[u8], at: usize) -> bool {
+    let from = at.saturating_sub(64);
+    let line_start = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |i| from + i + 1);
+    let head = &bytes[line_start..at];
+    let head = &head[head
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count()..];
+    head == b"export " || head == b"export\t"
+}
+
+/// Is `at` inside a string literal that opened earlier on its line? (Quotes counted from the
+/// line start, backslash escapes skipped; bounded look-back.)
+fn inside_string(bytes: &[u8], at: usize) -> bool {
+    let from = at.saturating_sub(4096);
+    let line_start = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |i| from + i + 1);
+    let mut open: Option<u8> = None;
+    let mut i = line_start;
+    while i < at {
+        let b = bytes[i];
+        if b == b'\\' {
+            i += 2;
+            continue;
+        }
+        if is_quote(b) {
+            open = match open {
+                None => Some(b),
+                Some(q) if q == b => None,
+                other => other,
+            };
+        }
+        i += 1;
+    }
+    open.is_some()
+}
+
+/// After `name`, expects `token` (blanks allowed before it); returns the position after it.
+fn expect(bytes: &[u8], p: usize, token: &[u8]) -> Option<usize> {
+    bytes[p..].starts_with(token).then_some(p + token.len())
+}
+
+fn skip_blank(bytes: &[u8], mut p: usize) -> usize {
+    while p < bytes.len() && matches!(bytes[p], b' ' | b'\t') {
+        p += 1;
+    }
+    p
+}
+
+/// The index of the last non-blank byte before `p`, if any.
+fn skip_blank_back(bytes: &[u8], p: usize) -> Option<usize> {
+    (0..p).rev().find(|&i| !matches!(bytes[i], b' ' | b'\t'))
+}
+
+fn trim(bytes: &[u8], r: Range<usize>) -> Range<usize> {
+    let s = &bytes[r.clone()];
+    let lead = s.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    let trail = s[lead..]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_whitespace())
+        .count();
+    r.start + lead..r.end - trail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The value the reader binds to the first occurrence of `word` in `text`.
+    fn read(text: &str, word: &str, syntax: FileSyntax) -> Option<String> {
+        let b = text.as_bytes();
+        let at = text
+            .to_ascii_lowercase()
+            .find(&word.to_ascii_lowercase())
+            .expect("word in text");
+        let name = name_around(b, at..at + word.len())?;
+        let pair = read_pair(b, name, syntax)?;
+        Some(text[pair.value].to_string())
+    }
+
+    fn src(text: &str, word: &str) -> Option<String> {
+        read(text, word, FileSyntax::Source)
+    }
+
+    #[test]
+    fn assignments_in_many_languages() {
+        let v = Some("Xq7vT2mZp9".to_string());
+        for text in [
+            r#"db_password = "Xq7vT2mZp9""#,
+            r#"$db_password = 'Xq7vT2mZp9';"#,
+            r#"DB_PASSWORD := "Xq7vT2mZp9""#,
+            r#"db_password ?= "Xq7vT2mZp9""#,
+            r#"db_password ::= "Xq7vT2mZp9""#,
+            r#"$db_password .= "Xq7vT2mZp9";"#,
+            r#"db_password ||= "Xq7vT2mZp9""#,
+            r#"const db_password: &str = "Xq7vT2mZp9";"#,
+            r#"db_password: str = "Xq7vT2mZp9""#,
+            r#"var db_password string = "Xq7vT2mZp9""#,
+            r#"    DbPassword: "Xq7vT2mZp9","#,
+            r#"{"db_password": "Xq7vT2mZp9"}"#,
+            r#"$cfg['db_password'] = 'Xq7vT2mZp9';"#,
+            r#"'db_password' => 'Xq7vT2mZp9',"#,
+            r#"os.getenv("db_password", "Xq7vT2mZp9")"#,
+            r#"define('db_password', 'Xq7vT2mZp9');"#,
+            r#"process.env.db_password || 'Xq7vT2mZp9'"#,
+            r#"process.env.db_password ?? "Xq7vT2mZp9""#,
+            r#"<db_password>Xq7vT2mZp9</db_password>"#,
+            r#"<add db_password="Xq7vT2mZp9" />"#,
+            r#"mysql --db_password Xq7vT2mZp9 -h db"#,
+            r#"x = "https://h/x?db_password=Xq7vT2mZp9&a=1""#,
+            r#"echo ${db_password:-Xq7vT2mZp9}"#,
+            r#"s = "{\"db_password\": \"Xq7vT2mZp9\"}""#,
+            r#"s = "host=db;db_password=Xq7vT2mZp9;""#,
+            "variable \"db_password\" {\n  type = string\n  default = \"Xq7vT2mZp9\"\n}",
+            r#"<add key="db_password" value="Xq7vT2mZp9" />"#,
+            r#"db_password = r"Xq7vT2mZp9""#,
+        ] {
+            assert_eq!(src(text, "password"), v, "{text}");
+        }
+    }
+
+    #[test]
+    fn config_files_read_unquoted_values_and_source_does_not() {
+        for text in [
+            "DB_PASSWORD=Xq7vT2mZp9",
+            "db:\n  password: Xq7vT2mZp9 # prod",
+        ] {
+            assert_eq!(
+                read(text, "password", FileSyntax::Config),
+                Some("Xq7vT2mZp9".into()),
+                "{text}"
+            );
+        }
+        for text in [
+            "    SessionToken: creds.SessionToken,",
+            "cvc_token: NotRequired[str]",
+            "password: options.password,",
+            "API_KEY = 0x1234abcd",
+            "DB_PASSWORD=Xq7vT2mZp9",
+        ] {
+            let word = if text.contains("Token") {
+                "Token"
+            } else if text.contains("token") {
+                "token"
+            } else if text.contains("KEY") {
+                "KEY"
+            } else if text.contains("PASSWORD") {
+                "PASSWORD"
+            } else {
+                "password"
+            };
+            assert_eq!(src(text, word), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn expressions_and_comparisons_bind_no_literal() {
+        assert_eq!(src("password = getpass()", "password"), None);
+        assert_eq!(src(r#"os.getenv("API_TOKEN", default)"#, "TOKEN"), None);
+        assert_eq!(src("if password =~ /x/", "password"), None);
+    }
+
+    #[test]
+    fn file_syntax_from_path() {
+        for p in [
+            ".env",
+            "config/.env.prod",
+            "app.properties",
+            "values.yaml",
+            "Dockerfile",
+        ] {
+            assert_eq!(
+                FileSyntax::of(Some(Path::new(p))),
+                FileSyntax::Config,
+                "{p}"
+            );
+        }
+        for p in ["main.go", "app.py", "index.ts", "config.json"] {
+            assert_eq!(
+                FileSyntax::of(Some(Path::new(p))),
+                FileSyntax::Source,
+                "{p}"
+            );
+        }
+        assert_eq!(FileSyntax::of(None), FileSyntax::Source);
+    }
+}

@@ -1,0 +1,200 @@
+//! Which names mean a credential: `DB_PASSWORD`, `apiKey`, `--auth-token` do; `NextToken`,
+//! `token_url`, `public_key` and `passwordHash` do not. The vocabulary is data
+//! (`rules/names.toml`, embedded by `build.rs`); this module only splits a name into words and
+//! applies it.
+
+use std::collections::HashSet;
+
+use super::super::builtin::{StaticNames, BUILTIN_NAMES};
+
+/// What the value bound to a credential name is expected to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// A password: a person may have chosen it.
+    Password,
+    /// A key, token or secret: a machine generated it.
+    Secret,
+}
+
+/// The vocabulary, as sets for word lookups.
+#[derive(Debug)]
+pub struct Names {
+    password: HashSet<&'static str>,
+    secret: HashSet<&'static str>,
+    suffixes: &'static [&'static str],
+    not_after: HashSet<&'static str>,
+    not_before: HashSet<&'static str>,
+    not_names: HashSet<&'static str>,
+    not_password_values: HashSet<&'static str>,
+}
+
+impl Names {
+    pub fn builtin() -> Names {
+        Names::from_static(&BUILTIN_NAMES)
+    }
+
+    /// The built-in vocabulary, built once per process on first use.
+    pub fn shared() -> &'static Names {
+        static NAMES: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
+        NAMES.get_or_init(Names::builtin)
+    }
+
+    fn from_static(n: &StaticNames) -> Names {
+        let set = |l: &[&'static str]| l.iter().copied().collect::<HashSet<_>>();
+        Names {
+            password: set(n.password_words),
+            secret: set(n.secret_words),
+            suffixes: n.compound_suffixes,
+            not_after: set(n.not_after),
+            not_before: set(n.not_before),
+            not_names: set(n.not_names),
+            not_password_values: set(n.not_password_values),
+        }
+    }
+
+    /// The kind of credential a name announces, or `None` when it announces none.
+    pub fn classify(&self, name: &[u8]) -> Option<NameKind> {
+        let words = split_words(name);
+        if words.is_empty() || words.len() > 8 {
+            return None;
+        }
+        // The last credential word decides: in `secret_key` it is `key`, in `password_hash`
+        // it is `password` (and `hash` after it says the value is something else). The word
+        // right before it may say it is something else too: `next_token`, `public_key`.
+        let (at, kind) = words
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, w)| self.word_kind(w).map(|k| (i, k)))?;
+        if words[at + 1..]
+            .iter()
+            .any(|w| self.not_after.contains(w.as_str()))
+            || (at > 0 && self.not_before.contains(words[at - 1].as_str()))
+            || self.not_names.contains(words.join("_").as_str())
+        {
+            return None;
+        }
+        // A credential word that is a password word anywhere in the name makes it a password
+        // (`db_password_key` is still a password).
+        let password = kind == NameKind::Password
+            || words[..at]
+                .iter()
+                .any(|w| self.word_kind(w) == Some(NameKind::Password));
+        Some(if password {
+            NameKind::Password
+        } else {
+            NameKind::Secret
+        })
+    }
+
+    fn word_kind(&self, w: &str) -> Option<NameKind> {
+        if self.password.contains(w) {
+            return Some(NameKind::Password);
+        }
+        if w == "key" || self.secret.contains(w) {
+            return Some(NameKind::Secret);
+        }
+        let suffix = self
+            .suffixes
+            .iter()
+            .find(|s| w.len() > s.len() && w.ends_with(**s))?;
+        Some(if self.password.contains(*suffix) {
+            NameKind::Password
+        } else {
+            NameKind::Secret
+        })
+    }
+
+    /// Is `value` a word that a password field holds when it holds no password (`required`,
+    /// `hidden`, `new-password`)?
+    pub fn is_non_password_value(&self, value: &[u8]) -> bool {
+        std::str::from_utf8(value).is_ok_and(|v| {
+            self.not_password_values
+                .contains(v.to_ascii_lowercase().as_str())
+        })
+    }
+}
+
+/// Lowercase words of a name: split at anything not a letter or digit and at camelCase humps
+/// (`APIKey` → `api`, `key`); digits are dropped (`password2`, `s3Key`).
+pub fn split_words(name: &[u8]) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let flush = |cur: &mut String, words: &mut Vec<String>| {
+        if !cur.is_empty() {
+            words.push(std::mem::take(cur).to_ascii_lowercase());
+        }
+    };
+    for (i, &b) in name.iter().enumerate() {
+        if !b.is_ascii_alphabetic() {
+            flush(&mut cur, &mut words);
+            continue;
+        }
+        if b.is_ascii_uppercase() && !cur.is_empty() {
+            let prev = name[i - 1];
+            let next_lower = name.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+            // `dbPassword` splits before `P`; `APIKey` splits before the `K` of `Key`.
+            if prev.is_ascii_lowercase() || (prev.is_ascii_uppercase() && next_lower) {
+                flush(&mut cur, &mut words);
+            }
+        }
+        cur.push(b as char);
+    }
+    flush(&mut cur, &mut words);
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_at_separators_and_humps() {
+        assert_eq!(split_words(b"APIKey"), ["api", "key"]);
+        assert_eq!(split_words(b"dbPassword2"), ["db", "password"]);
+        assert_eq!(
+            split_words(b"spring.datasource.password"),
+            ["spring", "datasource", "password"]
+        );
+        assert_eq!(split_words(b"--auth-token"), ["auth", "token"]);
+        assert_eq!(
+            split_words(b"AWS_SECRET_ACCESS_KEY"),
+            ["aws", "secret", "access", "key"]
+        );
+    }
+
+    /// The vocabulary's own examples: every listed name is (or is not) a credential name.
+    #[test]
+    fn vocabulary_examples_hold() {
+        let names = Names::builtin();
+        let wrong: Vec<&str> = BUILTIN_NAMES
+            .examples
+            .iter()
+            .filter(|n| names.classify(n.as_bytes()).is_none())
+            .copied()
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "not recognised as credential names: {wrong:?}"
+        );
+        let wrong: Vec<&str> = BUILTIN_NAMES
+            .negative_examples
+            .iter()
+            .filter(|n| names.classify(n.as_bytes()).is_some())
+            .copied()
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "wrongly taken for credential names: {wrong:?}"
+        );
+    }
+
+    #[test]
+    fn password_words_make_a_password_name() {
+        let names = Names::builtin();
+        assert_eq!(names.classify(b"DB_PASSWORD"), Some(NameKind::Password));
+        assert_eq!(names.classify(b"dbpassword"), Some(NameKind::Password));
+        assert_eq!(names.classify(b"apiKey"), Some(NameKind::Secret));
+        assert_eq!(names.classify(b"client_secret"), Some(NameKind::Secret));
+    }
+}

@@ -1,0 +1,296 @@
+//! Is the value bound to a credential name a credential? Shared by every reader finding, so
+//! `password = "…"` is judged the same in Python, YAML, an `.env` file or a JSON string.
+//!
+//! Three answers: generated (random-looking, a UUID or a digest-length hex string under a
+//! key/token/secret name: `medium`), human (a person-chosen password under a password name:
+//! `low`, opt-in), or not a credential (expressions, references, redaction markers, crypt
+//! hashes, publishable keys, paths, URLs, labels).
+
+use super::names::{NameKind, Names};
+use crate::detect::filters::{is_hash_like, looks_random};
+
+/// How a value that passed looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    /// Machine-made: reported at `medium` by `generic-secret-assignment`.
+    Generated,
+    /// Person-chosen: reported at `low` by `generic-password`.
+    Human,
+}
+
+/// Longest value judged: anything longer is data (a certificate, an image), which other rules
+/// read.
+const MAX_VALUE: usize = 1024;
+
+pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
+    let v = value;
+    if v.len() < 4 || v.len() > MAX_VALUE || !v.iter().all(|b| (0x21..=0x7e).contains(b)) {
+        // Empty, prose (spaces), control bytes, non-ASCII: not a value this reader judges.
+        return None;
+    }
+    if is_redaction(v)
+        || is_crypt_hash(v)
+        || is_publishable(v)
+        || is_expression(v)
+        || is_location(v)
+        || names_itself(v)
+    {
+        return None;
+    }
+    let digits_only = v.iter().all(u8::is_ascii_digit);
+    if digits_only {
+        // A port, a count, a timestamp or a PIN: never generated-looking. Under a password
+        // name, six or more digits are a (weak) password.
+        return (kind == NameKind::Password && v.len() >= 6).then_some(Tier::Human);
+    }
+    if is_hash_like(v) {
+        // A UUID or a digest-length hex string: a key when the name says key/token/secret,
+        // more likely a stored hash under a password name.
+        let degenerate = distinct(v) <= 4;
+        return match kind {
+            _ if degenerate => None,
+            NameKind::Secret => Some(Tier::Generated),
+            NameKind::Password => Some(Tier::Human),
+        };
+    }
+    if looks_random(v) {
+        return Some(Tier::Generated);
+    }
+    match kind {
+        NameKind::Password if !names.is_non_password_value(v) && !is_identifier_like(v) => {
+            Some(Tier::Human)
+        }
+        NameKind::Secret if v.len() >= 8 && has_digit_or_symbol(v) && !is_identifier_like(v) => {
+            Some(Tier::Human)
+        }
+        _ => None,
+    }
+}
+
+fn distinct(v: &[u8]) -> usize {
+    let mut seen = [false; 128];
+    v.iter()
+        .filter(|&&b| !std::mem::replace(&mut seen[b as usize & 127], true))
+        .count()
+}
+
+/// `***`, `xxxxxxxx`, `[FILTERED]`, `<redacted>`, `••••`: a value that was removed.
+fn is_redaction(v: &[u8]) -> bool {
+    let lower = v.to_ascii_lowercase();
+    if lower.iter().all(|b| b"*x#.-?_~".contains(b)) {
+        return true;
+    }
+    let core: Vec<u8> = lower
+        .iter()
+        .copied()
+        .filter(|b| !b"[]()<>{}*_-#".contains(b))
+        .collect();
+    matches!(
+        core.as_slice(),
+        b"filtered" | b"redacted" | b"masked" | b"hidden" | b"removed" | b"secret" | b"omitted"
+    )
+}
+
+/// bcrypt, md5crypt, sha-crypt, argon2, scrypt, PBKDF2 and LDAP `{SSHA}` forms: a stored hash
+/// (reported by its own rule), not the password.
+fn is_crypt_hash(v: &[u8]) -> bool {
+    const PREFIXES: &[&[u8]] = &[
+        b"$2a$",
+        b"$2b$",
+        b"$2x$",
+        b"$2y$",
+        b"$1$",
+        b"$5$",
+        b"$6$",
+        b"$apr1$",
+        b"$argon2",
+        b"$scrypt$",
+        b"$pbkdf2",
+        b"$y$",
+        b"$7$",
+        b"pbkdf2_sha256$",
+        b"pbkdf2:sha256:",
+        b"scrypt:",
+        b"argon2$",
+        b"bcrypt$",
+        b"{ssha}",
+        b"{sha}",
+        b"{crypt}",
+        b"{bcrypt}",
+        b"{noop}",
+        b"sha1$",
+        b"md5$",
+    ];
+    let lower = v.to_ascii_lowercase();
+    PREFIXES.iter().any(|p| lower.starts_with(p))
+}
+
+/// Keys that are meant to be public: Stripe publishable keys, SSH public keys.
+fn is_publishable(v: &[u8]) -> bool {
+    const PREFIXES: &[&[u8]] = &[
+        b"pk_live_",
+        b"pk_test_",
+        b"ssh-rsa",
+        b"ssh-ed25519",
+        b"ecdsa-sha2",
+    ];
+    PREFIXES.iter().any(|p| v.starts_with(p))
+}
+
+/// Code, not a literal: a member access (`creds.SessionToken`), a call, an index, a YAML tag,
+/// alias or block marker, a shell substitution, a boolean or null.
+fn is_expression(v: &[u8]) -> bool {
+    if matches!(
+        v[0],
+        b'!' | b'*'
+            | b'&'
+            | b'|'
+            | b'>'
+            | b'{'
+            | b'['
+            | b'('
+            | b'$'
+            | b'@'
+            | b'%'
+            | b'='
+            | b'<'
+            | b':'
+            | b','
+    ) {
+        return true;
+    }
+    if v.contains(&b'(') || v.ends_with(b",") || v.ends_with(b";") || v.ends_with(b")") {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    if matches!(
+        lower.as_slice(),
+        b"true" | b"false" | b"null" | b"none" | b"nil" | b"undefined" | b"self" | b"this"
+    ) {
+        return true;
+    }
+    // `a.b.c` of identifiers: a property or module path.
+    let member = v.contains(&b'.')
+        && v.split(|&b| b == b'.').all(|part| {
+            !part.is_empty()
+                && !part[0].is_ascii_digit()
+                && part.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        });
+    member && !v.iter().any(u8::is_ascii_digit)
+}
+
+/// A path, URL, host name or e-mail address: where a credential is, not what it is.
+fn is_location(v: &[u8]) -> bool {
+    if v.starts_with(b"/") || v.starts_with(b"./") || v.starts_with(b"../") || v.starts_with(b"~/")
+    {
+        return true;
+    }
+    if v.windows(3).any(|w| w == b"://") || v.windows(2).any(|w| w == b":\\") {
+        return true;
+    }
+    // `api.acme.io`, `db-1.internal.example.com`: dotted lowercase labels ending in letters.
+    let dotted = v.contains(&b'.')
+        && v.iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-.".contains(b))
+        && v.rsplit(|&b| b == b'.')
+            .next()
+            .is_some_and(|tld| tld.len() >= 2 && tld.iter().all(u8::is_ascii_lowercase));
+    dotted
+}
+
+/// A value that spells a credential word is a label or an env-var name (`"PASSWORD"`,
+/// `"api_key"`, `"DB_PASSWORD_FIELD"`, `"__TOKEN__"`), not a credential.
+fn names_itself(v: &[u8]) -> bool {
+    let lower = v.to_ascii_lowercase();
+    let has = |w: &[u8]| lower.windows(w.len()).any(|x| x == w);
+    let upper_snake = v
+        .iter()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+        && v.contains(&b'_');
+    upper_snake
+        || has(b"password")
+        || has(b"passwd")
+        || has(b"secret")
+        || has(b"token")
+        || has(b"apikey")
+        || has(b"api_key")
+        || has(b"api-key")
+}
+
+/// Letters only, or a camelCase/snake_case identifier without digits: `userInput`, `hunter`,
+/// `login_form`. Passwords that are plain words are reported only when they carry a digit or
+/// a symbol, or stand alone (checked by the caller).
+fn is_identifier_like(v: &[u8]) -> bool {
+    let letters_only = v.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_');
+    let humps = v
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    letters_only && (humps || v.contains(&b'_') || v.len() > 12)
+}
+
+fn has_digit_or_symbol(v: &[u8]) -> bool {
+    v.iter().any(|b| !b.is_ascii_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn judge(kind: NameKind, v: &str) -> Option<Tier> {
+        classify(kind, v.as_bytes(), &Names::builtin())
+    }
+
+    #[test]
+    fn generated_values_are_generated() {
+        assert_eq!(
+            judge(NameKind::Secret, "jtrGjEhWuWjL6x5i"),
+            Some(Tier::Generated)
+        );
+        assert_eq!(
+            judge(NameKind::Secret, "3f2504e0-4f89-11d3-9a0c-0305e82c3301"),
+            Some(Tier::Generated),
+            "a UUID under a key name is a key (Heroku API keys are UUIDs)"
+        );
+        assert_eq!(
+            judge(NameKind::Secret, "9b74c9897bac770ffc029102a200c5de"),
+            Some(Tier::Generated)
+        );
+    }
+
+    #[test]
+    fn human_passwords_are_low() {
+        assert_eq!(judge(NameKind::Password, "hunter2"), Some(Tier::Human));
+        assert_eq!(judge(NameKind::Password, "admin"), Some(Tier::Human));
+        assert_eq!(judge(NameKind::Password, "12345678"), Some(Tier::Human));
+        assert_eq!(judge(NameKind::Secret, "admin"), None, "a word is no token");
+    }
+
+    #[test]
+    fn non_credentials_are_rejected() {
+        for v in [
+            "creds.SessionToken",
+            "options.password",
+            "getPassword()",
+            "***",
+            "[FILTERED]",
+            "$2b$12$KIXQJx0Zp3x6bqFv1N0cUe6Qf5l2m3n4o5p6q7r8s9t0u1v2w3x4y",
+            "$6$rounds=5000$usesomesillystri$D4IrlXatmP7rx3P3InaxBeoomnAihCKRVQP22JZ6EY47Wc6BkroIuUUBOov1i.S5KPgErtP/EN5mcO.ChWQW21",
+            "pk_live_51H8xYzK2eZvKYlo2C0123456789abcdefABCDEF",
+            "https://auth.acme.io/token",
+            "/etc/secrets/db",
+            "api.acme.io",
+            "DB_PASSWORD",
+            "required",
+            "new-password",
+            "true",
+            "3600",
+            "userPasswordInput",
+            "00000000-0000-0000-0000-000000000000",
+            "Enter your password",
+        ] {
+            for kind in [NameKind::Password, NameKind::Secret] {
+                assert_eq!(judge(kind, v), None, "{v} under {kind:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! The syntax reader through the real binary: credentials written as ordinary assignments are
+//! found in the syntax each file uses, the shapes that are not credentials (struct fields,
+//! type annotations, pagination tokens, redaction markers, hashes) are not, env-file syntax
+//! counts only in env and configuration files, and person-chosen passwords are `low`.
+//! Values are built at run time so this file scans clean.
+
+mod common;
+
+use std::{collections::BTreeSet, fs, path::Path};
+
+use common::{fake::base62, scan::kw, stdout};
+
+/// `(path, line, rule)` of every finding `keyward scan` reports in `dir`.
+fn findings(dir: &Path, extra: &[&str]) -> BTreeSet<(String, u64, String)> {
+    let mut args = vec!["scan", "--no-baseline", "--format", "json"];
+    args.extend_from_slice(extra);
+    args.push(".");
+    let o = kw(dir, &args);
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+    let root = dir.canonicalize().unwrap();
+    let relative = |p: &str| {
+        let p = Path::new(p);
+        let p = p
+            .strip_prefix(&root)
+            .or_else(|_| p.strip_prefix(dir))
+            .unwrap_or(p);
+        p.strip_prefix(".")
+            .unwrap_or(p)
+            .to_string_lossy()
+            .into_owned()
+    };
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                relative(f["path"].as_str().unwrap()),
+                f["start"]["line"].as_u64().unwrap(),
+                f["rule_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+fn has(set: &BTreeSet<(String, u64, String)>, path: &str, line: u64, rule: &str) -> bool {
+    set.contains(&(path.to_string(), line, rule.to_string()))
+}
+
+#[test]
+fn assignments_in_real_syntaxes_are_found_and_code_shapes_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = |seed| base62(seed, 24);
+    let uuid = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+    write(
+        dir.path(),
+        "app/settings.py",
+        &format!(
+            "import os\n\
+             DB_PASSWORD: str = \"{}\"\n\
+             token = os.getenv(\"SERVICE_TOKEN\", \"{}\")\n\
+             BILLING_API_KEY = \"{uuid}\"\n\
+             PAYLOAD = \"{{\\\"access_token\\\": \\\"{}\\\"}}\"\n",
+            v(1),
+            v(2),
+            v(3)
+        ),
+    );
+    write(
+        dir.path(),
+        "internal/aws.go",
+        &format!(
+            "package aws\n\
+             var signingKey string = \"{}\"\n\
+             func f() {{\n\
+             \tc := Creds{{\n\
+             \t\tSessionToken: creds.SessionToken,\n\
+             \t\tNextToken: \"{}\",\n\
+             \t}}\n\
+             }}\n",
+            v(4),
+            v(5)
+        ),
+    );
+    write(
+        dir.path(),
+        "web/config.ts",
+        &format!(
+            "export const cfg = {{\n\
+             \x20 password: options.password,\n\
+             \x20 apiKey: process.env.API_KEY || '{}',\n\
+             \x20 secret: '[FILTERED]',\n\
+             }};\n\
+             type Card = {{ cvc_token: NotRequired<string> }};\n",
+            v(6)
+        ),
+    );
+    write(
+        dir.path(),
+        "conf/app.xml",
+        &format!("<config>\n  <apiKey>{}</apiKey>\n</config>\n", v(7)),
+    );
+    write(
+        dir.path(),
+        "deploy/.env",
+        &format!("DB_PASSWORD={}\nTOKEN_TTL=3600\n", v(8)),
+    );
+    // The same env-file line in source code is an expression, not a value.
+    write(
+        dir.path(),
+        "src/lib.rs",
+        &format!("// DB_PASSWORD={}\nlet api_key = key_from(env);\n", v(9)),
+    );
+    let found = findings(dir.path(), &[]);
+    let want = [
+        ("app/settings.py", 2),
+        ("app/settings.py", 3),
+        ("app/settings.py", 4),
+        ("app/settings.py", 5),
+        ("internal/aws.go", 2),
+        ("web/config.ts", 3),
+        ("conf/app.xml", 2),
+        ("deploy/.env", 1),
+    ];
+    for (path, line) in want {
+        assert!(
+            has(&found, path, line, "generic-secret-assignment"),
+            "missing {path}:{line} in {found:?}"
+        );
+    }
+    assert_eq!(found.len(), want.len(), "unexpected findings: {found:?}");
+}
+
+#[test]
+fn person_chosen_passwords_are_low_and_opt_in() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "tests/conftest.py",
+        "ADMIN_PASSWORD = \"Winter2024\"\nlabel_password = \"Password\"\npassword = \"required\"\n",
+    );
+    assert!(findings(dir.path(), &[]).is_empty());
+    let low = findings(dir.path(), &["--confidence", "low"]);
+    assert!(
+        has(&low, "tests/conftest.py", 1, "generic-password"),
+        "{low:?}"
+    );
+    assert_eq!(low.len(), 1, "{low:?}");
+}
+
+#[test]
+fn command_lines_sql_and_basic_headers_carry_passwords() {
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().unwrap();
+    let pw = base62(21, 12);
+    let basic =
+        base64::engine::general_purpose::STANDARD.encode(format!("deploy:{}", base62(22, 16)));
+    write(
+        dir.path(),
+        "scripts/backup.sh",
+        &format!(
+            "#!/bin/sh\n\
+             mysqldump -u admin -p{pw} --all-databases > x.sql\n\
+             curl -u admin:{pw} https://nexus.acme.io/x\n\
+             curl -H \"Authorization: Basic {basic}\" https://ci.acme.io/api\n\
+             mysql -u root -p shop\n"
+        ),
+    );
+    write(
+        dir.path(),
+        "db/init.sql",
+        &format!("CREATE USER 'app'@'%' IDENTIFIED BY '{pw}';\n"),
+    );
+    let found = findings(dir.path(), &[]);
+    for (path, line, rule) in [
+        ("scripts/backup.sh", 2, "mysql-cli-password"),
+        ("scripts/backup.sh", 3, "curl-user-password"),
+        ("scripts/backup.sh", 4, "http-basic-auth-header"),
+        ("db/init.sql", 1, "sql-password-literal"),
+    ] {
+        assert!(
+            has(&found, path, line, rule),
+            "missing {path}:{line} {rule} in {found:?}"
+        );
+    }
+    assert!(
+        !found
+            .iter()
+            .any(|(p, l, _)| p == "scripts/backup.sh" && *l == 5),
+        "{found:?}"
+    );
+}
