@@ -53,7 +53,7 @@ pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
             NameKind::Password => Some(Tier::Human),
         };
     }
-    if looks_random(v) {
+    if looks_random(v) && !is_wordy(v) {
         return Some(Tier::Generated);
     }
     match kind {
@@ -159,7 +159,8 @@ fn is_expression(v: &[u8]) -> bool {
     ) {
         return true;
     }
-    if v.contains(&b'(') || v.ends_with(b",") || v.ends_with(b";") || v.ends_with(b")") {
+    // Calls, indexes, generics and templates: `NotRequired[str]`, `Option<String>`.
+    if v.iter().any(|b| b"()[]<>{}".contains(b)) || v.ends_with(b",") || v.ends_with(b";") {
         return true;
     }
     let lower = v.to_ascii_lowercase();
@@ -228,6 +229,40 @@ fn is_identifier_like(v: &[u8]) -> bool {
     letters_only && (humps || v.contains(&b'_') || v.len() > 12)
 }
 
+/// Mostly made of words: `keywardFingerprint/v1`, `ServiceAccountJsonV2`. Letter runs (split
+/// at case humps) of four or more letters with a vowel cover most of the value; in a random
+/// token such runs are short and rare.
+fn is_wordy(v: &[u8]) -> bool {
+    let mut covered = 0;
+    let mut i = 0;
+    while i < v.len() {
+        if !v[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        // A run is one optional capital followed by lowercase letters, or all capitals.
+        let upper_run =
+            v[start].is_ascii_uppercase() && v.get(i).is_some_and(u8::is_ascii_uppercase);
+        while i < v.len()
+            && v[i].is_ascii_alphabetic()
+            && (if upper_run {
+                v[i].is_ascii_uppercase()
+            } else {
+                v[i].is_ascii_lowercase()
+            })
+        {
+            i += 1;
+        }
+        let run = &v[start..i];
+        if run.len() >= 4 && run.iter().any(|b| b"aeiouAEIOU".contains(b)) {
+            covered += run.len();
+        }
+    }
+    covered * 10 >= v.len() * 7
+}
+
 fn has_digit_or_symbol(v: &[u8]) -> bool {
     v.iter().any(|b| !b.is_ascii_alphabetic())
 }
@@ -263,6 +298,11 @@ mod tests {
         assert_eq!(judge(NameKind::Password, "admin"), Some(Tier::Human));
         assert_eq!(judge(NameKind::Password, "12345678"), Some(Tier::Human));
         assert_eq!(judge(NameKind::Secret, "admin"), None, "a word is no token");
+        assert_ne!(
+            judge(NameKind::Secret, "keywardFingerprint/v1"),
+            Some(Tier::Generated),
+            "words with a version are a label, not a generated key"
+        );
     }
 
     #[test]
@@ -287,6 +327,7 @@ mod tests {
             "userPasswordInput",
             "00000000-0000-0000-0000-000000000000",
             "Enter your password",
+            "NotRequired[str]",
         ] {
             for kind in [NameKind::Password, NameKind::Secret] {
                 assert_eq!(judge(kind, v), None, "{v} under {kind:?}");
