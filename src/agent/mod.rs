@@ -151,7 +151,7 @@ fn read_target(payload: &Value) -> Option<PathBuf> {
 }
 
 /// The reference to write instead of the literal, from the language server's fix idioms.
-fn instead(text: &str, path: Option<&Path>, f: &Finding) -> Option<String> {
+pub fn instead(text: &str, path: Option<&Path>, f: &Finding) -> Option<String> {
     let lit = literal::locate(text, f.span.clone())?;
     let name = f
         .rule
