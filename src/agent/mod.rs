@@ -4,6 +4,7 @@
 //! agent is told is built only from rule id, kind of identity and file:line — never any part of
 //! the secret, not even a redacted preview, because the answer goes to a model.
 
+pub mod install;
 pub mod protocol;
 
 use std::path::{Path, PathBuf};
