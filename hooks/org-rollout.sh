@@ -4,7 +4,7 @@
 # changes what differs. Prints every change it makes. See hooks/README.md.
 #
 #   org-rollout.sh [--binary PATH] [--policy FILE] [--bin-dir DIR] [--policy-dest FILE]
-#                  [--user NAME] [--dry-run]
+#                  [--user NAME] [--agents LIST] [--dry-run]
 #
 #   --binary PATH       keyward binary to install (default: keep the one already on PATH)
 #   --policy FILE       org policy to install (TOML; see `keyward config`); its hook.fail_open
@@ -15,6 +15,8 @@
 #                       developers' sessions set KEYWARD_POLICY to it)
 #   --user NAME         run the per-user step (`keyward install --global`) as NAME; needed when
 #                       this script runs as root, since core.hooksPath is per-user git config
+#   --agents LIST       also hook these AI coding agents for the user (`keyward install --global
+#                       --agent NAME`): comma-separated claude,cursor,codex,windsurf,gemini, or all
 #   --dry-run           say what would change, change nothing
 set -eu
 
@@ -23,6 +25,7 @@ policy=""
 bin_dir=/usr/local/bin
 policy_dest=/etc/keyward/policy.toml
 user=""
+agents=""
 dry=0
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -31,8 +34,9 @@ while [ $# -gt 0 ]; do
         --bin-dir) bin_dir="$2"; shift 2 ;;
         --policy-dest) policy_dest="$2"; shift 2 ;;
         --user) user="$2"; shift 2 ;;
+        --agents) agents="$2"; shift 2 ;;
         --dry-run) dry=1; shift ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         *) echo "org-rollout: unknown option: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -76,15 +80,28 @@ fi
 # the policy, and fails naming the file and line if the policy is invalid.
 policy_env=""
 [ "$policy_dest" = /etc/keyward/policy.toml ] || policy_env="KEYWARD_POLICY=$policy_dest"
-if [ -n "$user" ]; then
-    say "keyward install --global as $user"
-    run su "$user" -s /bin/sh -c "$policy_env '$keyward' install --global"
-else
-    say "keyward install --global as $(id -un)"
-    if [ -n "$policy_env" ]; then
-        run env "$policy_env" "$keyward" install --global
+# Runs `keyward ARGS...` as the target user, with the policy path when it is not the default.
+as_user() {
+    if [ -n "$user" ]; then
+        run su "$user" -s /bin/sh -c "$policy_env '$keyward' $*"
+    elif [ -n "$policy_env" ]; then
+        run env "$policy_env" "$keyward" "$@"
     else
-        run "$keyward" install --global
+        run "$keyward" "$@"
     fi
+}
+say "keyward install --global as ${user:-$(id -un)}"
+as_user install --global
+# Agent hooks merge into the user's own agent settings (kept as <file>.keyward-backup);
+# re-running finds them installed and changes nothing.
+if [ -n "$agents" ]; then
+    for agent in $(echo "$agents" | tr ',' ' '); do
+        case "$agent" in
+            all|claude|cursor|codex|windsurf|gemini|copilot) ;;
+            *) echo "org-rollout: --agents: unknown agent $agent" >&2; exit 2 ;;
+        esac
+        say "keyward install --global --agent $agent"
+        as_user install --global --agent "$agent"
+    done
 fi
 say "done"

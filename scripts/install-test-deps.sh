@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything keyward's tests use that is not a Rust crate, so a fresh machine can run
 # the whole suite: Debian packages (git, Neovim, Chromium), a Python venv in .venv (the
-# pre-commit framework, OpenBao's `bao`, a SARIF consumer), and the VS Code extension's npm
-# packages. Idempotent: a second run only checks.
+# pre-commit framework, OpenBao's `bao`, a SARIF consumer, the official MCP SDK's client), and
+# the VS Code extension's npm packages. Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

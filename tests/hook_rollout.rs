@@ -27,6 +27,7 @@ fn org_rollout_installs_binary_policy_and_global_hook_idempotently() {
             .arg(root.join("bin"))
             .arg("--policy-dest")
             .arg(root.join("etc/keyward/policy.toml"))
+            .args(["--agents", "claude,cursor"])
             .env("HOME", root)
             .env("XDG_CONFIG_HOME", root.join("config"))
             .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -55,7 +56,19 @@ fn org_rollout_installs_binary_policy_and_global_hook_idempotently() {
     let cfg = std::fs::read_to_string(&gitconfig).unwrap();
     assert!(cfg.contains(hooks.to_str().unwrap()), "{cfg}");
 
+    // The agent hooks, in the user's own settings, naming the installed binary.
+    let claude = std::fs::read_to_string(root.join(".claude/settings.json")).unwrap();
+    assert!(
+        claude.contains(&format!(
+            "{} agent-hook --agent claude PreToolUse",
+            root.join("bin/keyward").display()
+        )),
+        "{claude}"
+    );
+    assert!(root.join(".cursor/hooks.json").is_file());
+
     let second = rollout();
+    assert!(second.contains("claude: already installed"), "{second}");
     assert!(second.contains("is up to date"), "{second}");
     assert!(
         !second.contains("installing"),

@@ -4,6 +4,7 @@
 //! agent is told is built only from rule id, kind of identity and file:line — never any part of
 //! the secret, not even a redacted preview, because the answer goes to a model.
 
+pub mod install;
 pub mod protocol;
 
 use std::path::{Path, PathBuf};
@@ -151,7 +152,7 @@ fn read_target(payload: &Value) -> Option<PathBuf> {
 }
 
 /// The reference to write instead of the literal, from the language server's fix idioms.
-fn instead(text: &str, path: Option<&Path>, f: &Finding) -> Option<String> {
+pub fn instead(text: &str, path: Option<&Path>, f: &Finding) -> Option<String> {
     let lit = literal::locate(text, f.span.clone())?;
     let name = f
         .rule

@@ -1,11 +1,16 @@
 //! `keyward install` and `keyward uninstall`: put keyward's pre-commit shim in front of git
 //! (per repository, or globally via `core.hooksPath`) and take it away again, keeping and
-//! restoring whatever hook was there before.
+//! restoring whatever hook was there before. With `--agent`, the same for an AI coding agent's
+//! hook configuration (`keyward::agent::install`).
 
 use std::{io::Write, process::ExitCode};
 
 use anyhow::Context as _;
 use keyward::{
+    agent::{
+        install::{self as agent_install, Scope},
+        protocol::Agent,
+    },
     config::{self, Settings},
     hook::install::{self, Action, Chain, ShimConfig},
 };
@@ -18,12 +23,45 @@ pub struct InstallArgs {
     /// directory, set as the global `core.hooksPath` (each repository's own hooks still run).
     #[arg(long)]
     global: bool,
+    /// Install the hook of an AI coding agent instead of git's: merge `keyward agent-hook` into
+    /// the agent's configuration (the project's, or the user's with --global), keeping a backup.
+    #[arg(long, value_enum, value_name = "AGENT")]
+    agent: Option<AgentChoice>,
 }
 
 impl InstallArgs {
     /// This repository's hook, as `keyward init --install-hook` asks for.
     pub fn local() -> InstallArgs {
-        InstallArgs { global: false }
+        InstallArgs {
+            global: false,
+            agent: None,
+        }
+    }
+}
+
+/// An agent, or every agent keyward supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AgentChoice {
+    All,
+    Claude,
+    Cursor,
+    Copilot,
+    Codex,
+    Windsurf,
+    Gemini,
+}
+
+impl AgentChoice {
+    fn agents(self) -> Vec<Agent> {
+        match self {
+            AgentChoice::All => agent_install::ALL.to_vec(),
+            AgentChoice::Claude => vec![Agent::Claude],
+            AgentChoice::Cursor => vec![Agent::Cursor],
+            AgentChoice::Copilot => vec![Agent::Copilot],
+            AgentChoice::Codex => vec![Agent::Codex],
+            AgentChoice::Windsurf => vec![Agent::Windsurf],
+            AgentChoice::Gemini => vec![Agent::Gemini],
+        }
     }
 }
 
@@ -32,6 +70,103 @@ pub struct UninstallArgs {
     /// Undo `keyward install --global` and restore the previous global `core.hooksPath`.
     #[arg(long)]
     global: bool,
+    /// Remove keyward's hooks from an AI coding agent's configuration, restoring the file as it
+    /// was before `keyward install --agent`.
+    #[arg(long, value_enum, value_name = "AGENT")]
+    agent: Option<AgentChoice>,
+}
+
+fn agent_scope(global: bool) -> anyhow::Result<Scope> {
+    if global {
+        let home = dirs::home_dir().context("cannot find the home directory")?;
+        return Ok(Scope::Global(home));
+    }
+    let cwd = std::env::current_dir().context("current directory")?;
+    Ok(Scope::Project(config::discover(&cwd).unwrap_or(cwd)))
+}
+
+/// A path as one shell word: agents run hook commands through a shell.
+fn shell_word(s: &str) -> String {
+    if s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/._-+".contains(&b))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+fn print_agent_actions(agent: Agent, actions: &[agent_install::Action]) -> std::io::Result<()> {
+    use agent_install::Action as A;
+    let mut out = std::io::stdout().lock();
+    let name = agent_install::name(agent);
+    for a in actions {
+        match a {
+            A::Created(p) => writeln!(out, "keyward: {name}: wrote {}", p.display())?,
+            A::Updated(p) => writeln!(out, "keyward: {name}: added keyward's hooks to {}", p.display())?,
+            A::AlreadyInstalled(p) => {
+                writeln!(out, "keyward: {name}: already installed in {}", p.display())?
+            }
+            A::BackedUp { file, backup } => writeln!(
+                out,
+                "keyward: {name}: kept the original {} as {} (`keyward uninstall --agent {name}` puts it back)",
+                file.display(),
+                backup.display()
+            )?,
+            A::Restored { file, backup } => writeln!(
+                out,
+                "keyward: {name}: restored {} exactly as it was (from {})",
+                file.display(),
+                backup.display()
+            )?,
+            A::Removed(p) => writeln!(out, "keyward: {name}: removed {} (keyward had created it)", p.display())?,
+            A::Stripped { file, backup } => match backup {
+                Some(b) => writeln!(
+                    out,
+                    "keyward: {name}: removed keyward's hooks from {}; it changed since the install, so the original stays at {}",
+                    file.display(),
+                    b.display()
+                )?,
+                None => writeln!(out, "keyward: {name}: removed keyward's hooks from {}", file.display())?,
+            },
+            A::NotInstalled(p) => {
+                writeln!(out, "keyward: {name}: no keyward hooks in {}", p.display())?
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_agents(choice: AgentChoice, global: bool, install: bool) -> anyhow::Result<ExitCode> {
+    let scope = agent_scope(global)?;
+    // A project file is committed and shared: it names `keyward` on PATH. A user file is this
+    // machine's: it names this very binary, whatever PATH the agent runs hooks with.
+    let program = if global {
+        let bin = std::env::current_exe().context("cannot locate the keyward binary")?;
+        shell_word(&bin.to_string_lossy())
+    } else {
+        "keyward".to_string()
+    };
+    for agent in choice.agents() {
+        let result = if install {
+            agent_install::install(agent, &scope, &program)
+        } else {
+            agent_install::uninstall(agent, &scope)
+        };
+        match result {
+            Ok(actions) => print_agent_actions(agent, &actions)?,
+            // `--agent all --global`: an agent without a user-level file is skipped, not fatal.
+            Err(agent_install::InstallError::Unsupported(why)) if choice == AgentChoice::All => {
+                writeln!(
+                    std::io::stdout(),
+                    "keyward: {}: skipped: {why}",
+                    agent_install::name(agent)
+                )?
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(EXIT_CLEAN)
 }
 
 fn print_actions(actions: &[Action]) -> std::io::Result<()> {
@@ -67,6 +202,9 @@ fn print_actions(actions: &[Action]) -> std::io::Result<()> {
 }
 
 pub fn run_install(args: InstallArgs) -> anyhow::Result<ExitCode> {
+    if let Some(choice) = args.agent {
+        return run_agents(choice, args.global, true);
+    }
     let cwd = std::env::current_dir().context("current directory")?;
     let bin = std::env::current_exe().context("cannot locate the keyward binary")?;
     if args.global {
@@ -97,6 +235,9 @@ pub fn run_install(args: InstallArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run_uninstall(args: UninstallArgs) -> anyhow::Result<ExitCode> {
+    if let Some(choice) = args.agent {
+        return run_agents(choice, args.global, false);
+    }
     if args.global {
         let dir = install::global_hooks_dir()?;
         print_actions(&install::uninstall_global(&dir)?)?;

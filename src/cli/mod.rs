@@ -20,6 +20,7 @@ mod init;
 mod install;
 mod inventory;
 mod lsp;
+mod mcp;
 mod rules;
 mod run;
 mod scan;
@@ -140,6 +141,8 @@ enum Command {
     Uninstall(install::UninstallArgs),
     /// Run the language server on stdio (editors start this).
     Lsp(lsp::LspArgs),
+    /// Run the MCP server on stdio: scan tools for AI agents (never returns a secret's value).
+    Mcp(mcp::McpArgs),
     /// Resolve vault references recorded by the quick-fix and run a command with them set.
     Run(run::RunArgs),
     /// Accept the current findings: write them to the baseline so only new ones are reported.
@@ -176,6 +179,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Install(a) => install::run_install(a),
         Command::Uninstall(a) => install::run_uninstall(a),
         Command::Lsp(a) => lsp::run(a),
+        Command::Mcp(a) => mcp::run(a),
         Command::Run(a) => run::run(a),
         Command::Baseline(a) => baseline::run(a),
         Command::Rules(a) => rules::run(a),
