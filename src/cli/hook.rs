@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use keyward::{
     config::Settings,
     hook::{
-        check::{self, Outcome, Skipped},
+        check::{self, Outcome},
         report::{self, Context},
         staged::{self, ChangeKind, Via},
     },
@@ -123,11 +123,7 @@ pub fn run(args: HookArgs) -> anyhow::Result<ExitCode> {
     };
     report::write_report(&mut err, &outcome, cx)?;
     writeln!(err, "{}", report::summary_line(&outcome, started.elapsed()))?;
-    let unscanned = outcome
-        .skipped
-        .iter()
-        .filter(|s| matches!(s, Skipped::TooLarge { .. } | Skipped::Unreadable { .. }))
-        .count();
+    let unscanned = outcome.skipped.iter().filter(|s| s.is_unscanned()).count();
     if block_unscanned && unscanned > 0 {
         writeln!(
             err,
