@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything keyward's tests use that is not a Rust crate, so a fresh machine can run
-# the whole suite: Debian packages (git, Neovim, Chromium), a Python venv in .venv (the
+# the whole suite: Debian packages (git, git-lfs, Neovim, Chromium), a Python venv in .venv (the
 # pre-commit framework, OpenBao's `bao`, a SARIF consumer, the official MCP SDK's client), and
 # the VS Code extension's npm packages. Idempotent: a second run only checks.
 set -euo pipefail
@@ -22,6 +22,8 @@ fi
 
 need_apt=()
 command -v git >/dev/null || need_apt+=(git)
+# tests/hook_lfs.rs: a real `git lfs track` + `git add` (the clean filter stages a pointer).
+command -v git-lfs >/dev/null || need_apt+=(git-lfs)
 command -v nvim >/dev/null || need_apt+=(neovim)
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v npm >/dev/null || need_apt+=(nodejs npm)

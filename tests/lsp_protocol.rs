@@ -705,3 +705,106 @@ fn a_git_ignored_env_file_is_information_not_an_error() {
     );
     c.shutdown();
 }
+
+/// Opens a fresh document holding a token and waits for its diagnostic: proof the server is
+/// still serving.
+fn still_serving(c: &mut LspClient, repo: &Path, n: u64) {
+    let uri = file_uri(&repo.join(format!("alive{n}.py")));
+    c.open(
+        &uri,
+        "python",
+        &format!("k = \"{}\"\n", github_pat(900 + n)),
+    );
+    c.wait_diagnostics(&uri, WAIT, has_findings(1));
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": {"start": pos(0, 0), "end": pos(0, 1)}, "context": {"diagnostics": []}}),
+    );
+    assert!(r.is_null() || r.is_array(), "{r}");
+}
+
+fn error_code(resp: &Value) -> i64 {
+    resp["error"]["code"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("not an error response: {resp}"))
+}
+
+#[test]
+fn undecodable_frames_are_answered_and_the_server_keeps_serving() {
+    let repo = common::git_repo();
+    let (mut c, _) = start(repo.path(), json!({}), json!({}));
+    let bad: [(&[u8], i64); 5] = [
+        (
+            br#"{"jsonrpc":"2.0","id":7,"method":"textDocument/codeAct"#,
+            -32700,
+        ),
+        (b"\xff\xfe not json at all", -32700),
+        (b"[]", -32600),
+        (br#"{"jsonrpc":"2.0","id":8}"#, -32600),
+        (br#"{"jsonrpc":"1.0","id":9,"method":"shutdown"}"#, -32600),
+    ];
+    for (i, (body, code)) in bad.into_iter().enumerate() {
+        c.send_raw(body);
+        let id = match i {
+            3 => json!(8),
+            4 => json!(9),
+            _ => Value::Null,
+        };
+        let resp = c.wait_response(&id);
+        assert_eq!(error_code(&resp), code, "frame {i}: {resp}");
+        still_serving(&mut c, repo.path(), i as u64);
+    }
+    c.shutdown();
+}
+
+#[test]
+fn invalid_utf8_and_lone_surrogates_become_replacement_characters() {
+    let repo = common::git_repo();
+    let (mut c, _) = start(repo.path(), json!({}), json!({}));
+    let pat = github_pat(31);
+    // A lone high surrogate escape (JavaScript strings may hold one) before the token: one
+    // UTF-16 unit, as U+FFFD is, so the token's column is what the editor shows.
+    let uri = file_uri(&repo.path().join("s.js"));
+    let open = format!(
+        r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"textDocument":{{"uri":"{uri}","languageId":"javascript","version":1,"text":"// \ud800\nt = \"{pat}\"\n"}}}}}}"#
+    );
+    c.send_raw(open.as_bytes());
+    let p = c.wait_diagnostics(&uri, WAIT, has_findings(1));
+    assert_eq!(diags(&p)[0]["range"]["start"], pos(1, 5));
+    // Invalid UTF-8 bytes inside the document text.
+    let uri2 = file_uri(&repo.path().join("u.py"));
+    let mut open2 = format!(
+        r##"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"textDocument":{{"uri":"{uri2}","languageId":"python","version":1,"text":"# "##
+    )
+    .into_bytes();
+    open2.extend_from_slice(b"\xc3\x28\xff");
+    open2.extend_from_slice(format!(r#"\nk = \"{pat}\"\n"}}}}}}"#).as_bytes());
+    c.send_raw(&open2);
+    let p = c.wait_diagnostics(&uri2, WAIT, has_findings(1));
+    assert_eq!(diags(&p)[0]["range"]["start"]["line"], 1);
+    still_serving(&mut c, repo.path(), 10);
+    c.shutdown();
+}
+
+#[test]
+fn dollar_requests_get_method_not_found() {
+    let repo = common::git_repo();
+    let (mut c, _) = start(repo.path(), json!({}), json!({}));
+    c.send_raw(br#"{"jsonrpc":"2.0","id":"d1","method":"$/foo","params":{}}"#);
+    let resp = c.wait_response(&json!("d1"));
+    assert_eq!(error_code(&resp), -32601, "{resp}");
+    // A `$/` notification is ignored, as the specification allows.
+    c.send_raw(br#"{"jsonrpc":"2.0","method":"$/bar","params":{}}"#);
+    still_serving(&mut c, repo.path(), 20);
+    c.shutdown();
+}
+
+#[test]
+fn exit_without_shutdown_exits_with_status_1() {
+    let repo = common::git_repo();
+    let (mut c, _) = start(repo.path(), json!({}), json!({}));
+    still_serving(&mut c, repo.path(), 30);
+    c.notify("exit", Value::Null);
+    let status = c.wait_exit(Duration::from_secs(10));
+    assert_eq!(status.code(), Some(1), "{status}");
+}

@@ -89,10 +89,10 @@ fn answer(a: &AgentHookArgs) -> Answer {
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_default();
     let scanner = match Scanner::discover(&cwd) {
-        Ok(s) => s,
+        Ok(s) => super::keep_for_process(s),
         Err(e) => return fail(stage, &format!("configuration error: {e}")),
     };
-    let hits = agent::inspect(&scanner, stage, &payload);
+    let hits = agent::inspect(scanner, stage, &payload);
     if hits.is_empty() {
         return Answer::no_opinion();
     }

@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use keyward::{
     config::Settings,
     hook::{
-        check::{self, Outcome, Skipped},
+        check::{self, Outcome},
         report::{self, Context},
         staged::{self, ChangeKind, Via},
     },
@@ -93,15 +93,15 @@ pub fn run(args: HookArgs) -> anyhow::Result<ExitCode> {
         color: super::use_color(std::io::stderr().is_terminal()),
     };
     let outcome = if args.all_files {
-        let scanner = Scanner::new(settings)?;
-        check::check_files(&scanner, &check::tracked_files(&repo)?)
+        let scanner = super::keep_for_process(Scanner::new(settings)?);
+        check::check_files(scanner, &check::tracked_files(&repo)?)
     } else if !args.files.is_empty() && std::env::var_os("GIT_INDEX_FILE").is_none() {
         // pre-commit passes file names both from `git commit` (through its git hook) and from
         // `pre-commit run --files/--all-files`. Git sets GIT_INDEX_FILE for commit hooks only:
         // without it, the named working-tree files are what to scan; with it (below), what the
         // commit adds to them.
-        let scanner = Scanner::new(settings)?;
-        check::check_files(&scanner, &args.files)
+        let scanner = super::keep_for_process(Scanner::new(settings)?);
+        check::check_files(scanner, &args.files)
     } else {
         let only = if args.files.is_empty() {
             None
@@ -118,15 +118,12 @@ pub fn run(args: HookArgs) -> anyhow::Result<ExitCode> {
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (scanner, staged)
         });
-        check::check_listed(&repo, &scanner?, staged?, only.as_deref())?
+        let scanner = super::keep_for_process(scanner?);
+        check::check_listed(&repo, scanner, staged?, only.as_deref())?
     };
     report::write_report(&mut err, &outcome, cx)?;
     writeln!(err, "{}", report::summary_line(&outcome, started.elapsed()))?;
-    let unscanned = outcome
-        .skipped
-        .iter()
-        .filter(|s| matches!(s, Skipped::TooLarge { .. } | Skipped::Unreadable { .. }))
-        .count();
+    let unscanned = outcome.skipped.iter().filter(|s| s.is_unscanned()).count();
     if block_unscanned && unscanned > 0 {
         writeln!(
             err,

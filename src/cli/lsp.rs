@@ -14,6 +14,9 @@ pub fn run(_args: LspArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .thread_name("keyward-lsp")
         .build()?;
-    runtime.block_on(keyward::lsp::serve_stdio());
-    Ok(ExitCode::SUCCESS)
+    // The protocol's exit status: 1 when the client sent `exit` without `shutdown` first.
+    Ok(match runtime.block_on(keyward::lsp::serve_stdio()) {
+        keyward::lsp::Ending::Clean => ExitCode::SUCCESS,
+        keyward::lsp::Ending::ExitWithoutShutdown => ExitCode::from(1),
+    })
 }

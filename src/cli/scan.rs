@@ -528,8 +528,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let opts = walk_options(&args.target, &settings);
     refuse_unscannable_files(&targets, &args.target.paths, opts.max_file_size)?;
     let block_at = settings.block_at;
-    let scanner = Scanner::new(settings)?;
-    let mut collected = collect(&scanner, &targets, &opts, args.show_suppressed)?;
+    let scanner = super::keep_for_process(Scanner::new(settings)?);
+    let mut collected = collect(scanner, &targets, &opts, args.show_suppressed)?;
     if targets.whole_repo && !args.no_baseline {
         let stale = scanner.baseline().stale(&collected.seen).cloned().collect();
         collected.report.summary.stale_baseline = Some(stale);

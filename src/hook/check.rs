@@ -6,6 +6,7 @@ use gix::bstr::{BStr, BString, ByteSlice};
 
 use super::{
     added::AddedLines,
+    lfs,
     staged::{self, Staged, Via},
     HookError,
 };
@@ -54,6 +55,23 @@ pub enum Skipped {
         path: BString,
         error: String,
     },
+    /// A Git LFS pointer whose content could not be found or read (or is over the size cap):
+    /// the pointer alone was staged, the content was not scanned.
+    Lfs {
+        path: BString,
+        reason: lfs::Unavailable,
+    },
+}
+
+impl Skipped {
+    /// Whether this file's content went unchecked (what `hook.block_unscanned` blocks on):
+    /// binary files and submodules are judged, just not as text.
+    pub fn is_unscanned(&self) -> bool {
+        matches!(
+            self,
+            Skipped::TooLarge { .. } | Skipped::Unreadable { .. } | Skipped::Lfs { .. }
+        )
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +81,8 @@ pub struct Outcome {
     pub bytes_scanned: u64,
     pub findings: Vec<Reported>,
     pub skipped: Vec<Skipped>,
+    /// Staged Git LFS pointers whose stored content was scanned in their place.
+    pub lfs_scanned: Vec<BString>,
     /// Findings a suppression (inline marker, allowlist, baseline) removed.
     pub suppressed: usize,
     /// Staged paths the commit deletes (nothing to scan there).
@@ -81,6 +101,7 @@ impl Outcome {
             bytes_scanned: 0,
             findings: Vec::new(),
             skipped: Vec::new(),
+            lfs_scanned: Vec::new(),
             suppressed: 0,
             deletions: 0,
             via: Via::Gix,
@@ -155,7 +176,25 @@ pub fn check_listed(
             });
             continue;
         }
-        let new = read(file.new_id)?;
+        let mut new = read(file.new_id)?;
+        // A Git LFS pointer stands for content git-lfs keeps outside the object database:
+        // scan that content, whole (the pointer's diff says nothing about which lines are new).
+        let lfs = lfs::Pointer::parse(&new);
+        if let Some(pointer) = &lfs {
+            match lfs::content(repo, file.path.as_bstr(), pointer, limit) {
+                Ok(content) => {
+                    out.lfs_scanned.push(file.path.clone());
+                    new = content;
+                }
+                Err(reason) => {
+                    out.skipped.push(Skipped::Lfs {
+                        path: file.path.clone(),
+                        reason,
+                    });
+                    continue;
+                }
+            }
+        }
         if looks_binary(&new) {
             out.skipped.push(Skipped::Binary {
                 path: file.path.clone(),
@@ -172,6 +211,7 @@ pub fn check_listed(
             continue;
         }
         let vs_head = match file.base_id {
+            _ if lfs.is_some() => AddedLines::All,
             Some(old) => AddedLines::between(&as_utf8(&read(old)?), &new),
             None => AddedLines::All,
         };

@@ -5,6 +5,7 @@
 //!   in-process; `git diff --cached` only for a sparse index, which gix cannot diff yet.
 //! - [`cache_tree`]: the directories the index's cache tree proves unchanged, left out of that
 //!   diff the way git leaves them out.
+//! - [`lfs`]: the content behind a staged Git LFS pointer.
 //! - [`added`]: which lines of a staged blob are new (histogram line diff).
 //! - [`check`]: scan whole blobs, keep findings on added lines, decide what blocks.
 //! - [`report`]: the messages and the one summary line every run ends with.
@@ -15,6 +16,7 @@ pub mod added;
 pub mod cache_tree;
 pub mod check;
 pub mod install;
+pub mod lfs;
 pub mod report;
 pub mod staged;
 

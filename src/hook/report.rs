@@ -97,7 +97,19 @@ pub fn write_report(w: &mut impl Write, out: &Outcome, cx: Context) -> std::io::
                 "keyward: warning: {}: cannot read: {error}: NOT scanned",
                 path.to_str_lossy()
             )?,
+            Skipped::Lfs { path, reason } => writeln!(
+                w,
+                "keyward: warning: {}: Git LFS file: only its pointer is staged and {reason}: content NOT scanned",
+                path.to_str_lossy()
+            )?,
         }
+    }
+    for path in &out.lfs_scanned {
+        writeln!(
+            w,
+            "keyward: note: {}: Git LFS pointer: scanned the content git-lfs stores for it",
+            path.to_str_lossy()
+        )?;
     }
     for r in &out.findings {
         let f = &r.finding;

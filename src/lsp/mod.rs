@@ -4,6 +4,7 @@
 
 mod actions;
 mod diagnostics;
+mod framing;
 mod scanners;
 mod server;
 mod settings;
@@ -14,12 +15,10 @@ pub use diagnostics::{DiagnosticData, SKIPPED_CODE, SOURCE};
 pub use settings::ServerSettings;
 pub use text::{Encoding, Lines};
 
-use tower_lsp_server::{LspService, Server};
+pub use framing::Ending;
 
-/// Serves LSP on stdin/stdout until the client sends `exit`.
-pub async fn serve_stdio() {
-    let (service, socket) = LspService::new(server::Backend::new);
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-        .serve(service)
-        .await;
+/// Serves LSP on stdin/stdout until the client sends `exit` (or closes stdin), through the
+/// framing layer that answers undecodable frames instead of ending the session.
+pub async fn serve_stdio() -> Ending {
+    framing::serve(tokio::io::stdin(), tokio::io::stdout()).await
 }

@@ -103,10 +103,43 @@ impl LspClient {
     }
 
     fn send(&mut self, msg: &Value) {
-        let body = serde_json::to_vec(msg).unwrap();
+        self.send_raw(&serde_json::to_vec(msg).unwrap());
+    }
+
+    /// Sends `body` as one frame with its true Content-Length, whatever the bytes are (for
+    /// malformed-message tests).
+    pub fn send_raw(&mut self, body: &[u8]) {
         write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
-        self.stdin.write_all(&body).unwrap();
+        self.stdin.write_all(body).unwrap();
         self.stdin.flush().unwrap();
+    }
+
+    /// Waits for the next response (a message with no method) whose id is `id` (`null` for
+    /// the answer to an undecodable frame) and returns it whole, error included.
+    pub fn wait_response(&mut self, id: &Value) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let msg = self
+                .recv(deadline)
+                .unwrap_or_else(|| panic!("no response with id {id} within {TIMEOUT:?}"));
+            if let Some(resp) = self.handle(msg) {
+                if &resp["id"] == id {
+                    return resp;
+                }
+            }
+        }
+    }
+
+    /// Waits for the process to end (after `exit`) and returns its status.
+    pub fn wait_exit(&mut self, timeout: Duration) -> std::process::ExitStatus {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("keyward lsp did not exit within {timeout:?}");
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
