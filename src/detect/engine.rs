@@ -107,8 +107,8 @@ fn rule_applies(rule: &Rule, input: Input<'_>, lockfile: bool) -> bool {
     if lockfile && rule.info.confidence < Confidence::High && !rule.skips("lockfile") {
         return false;
     }
-    match (&rule.path_glob, input.path) {
-        (Some(glob), Some(path)) => glob.is_match(path),
+    match (&rule.spec.path, input.path) {
+        (Some(_), Some(path)) => rule.path_glob().is_some_and(|g| g.is_match(path)),
         (Some(_), None) => false,
         (None, _) => true,
     }

@@ -50,7 +50,8 @@ pub struct Rule {
     pub info: std::sync::Arc<RuleInfo>,
     pub validator: Option<Validator>,
     pub decoder: Option<Decoder>,
-    pub path_glob: Option<globset::GlobMatcher>,
+    /// The compiled `path` glob, on first use (see [`Rule::path_glob`]).
+    path_glob: OnceLock<Option<globset::GlobMatcher>>,
     /// Index of the capture group that holds the secret.
     secret_group: OnceLock<usize>,
     regex: OnceLock<Regex>,
@@ -137,16 +138,11 @@ impl Rule {
                 )));
             }
         }
-        let path_glob = match &spec.path {
-            None => None,
-            Some(g) => Some(
-                globset::GlobBuilder::new(g)
-                    .literal_separator(false)
-                    .build()
-                    .map_err(|e| bad(format!("invalid `path` glob: {e}")))?
-                    .compile_matcher(),
-            ),
-        };
+        // A bad glob is an error now (naming the rule); compiling it for matching waits for a
+        // file that needs it, once per distinct glob in the process.
+        if let Some(g) = &spec.path {
+            globset::Glob::new(g).map_err(|e| bad(format!("invalid `path` glob: {e}")))?;
+        }
         let info = std::sync::Arc::new(RuleInfo {
             id: spec.id.clone(),
             name: spec.name.clone(),
@@ -162,7 +158,7 @@ impl Rule {
             info,
             validator,
             decoder,
-            path_glob,
+            path_glob: OnceLock::new(),
             secret_group: OnceLock::new(),
             regex: OnceLock::new(),
             context: OnceLock::new(),
@@ -175,6 +171,7 @@ impl Rule {
 
     /// Compiles both regexes, reporting a readable error instead of panicking later.
     pub fn compile(&self) -> Result<(), String> {
+        let _ = self.path_glob();
         if self.spec.reader.is_some() {
             return Ok(());
         }
@@ -188,6 +185,15 @@ impl Rule {
         let _ = self.regex.set(re);
         let _ = self.context.set(ctx);
         Ok(())
+    }
+
+    /// The rule's `path` glob, compiled on first use and shared by every rule with the same
+    /// glob text (the MCP configuration rules name one file list three times): a process
+    /// start then pays for no glob, and a scan for each distinct glob once.
+    pub fn path_glob(&self) -> Option<&globset::GlobMatcher> {
+        self.path_glob
+            .get_or_init(|| self.spec.path.as_deref().map(shared_glob))
+            .as_ref()
     }
 
     pub fn id(&self) -> &str {
@@ -232,6 +238,24 @@ impl Rule {
     pub(crate) fn skips(&self, filter: &str) -> bool {
         self.spec.skip_filters.iter().any(|f| f == filter)
     }
+}
+
+fn shared_glob(glob: &str) -> globset::GlobMatcher {
+    static CACHE: OnceLock<
+        std::sync::Mutex<std::collections::HashMap<String, globset::GlobMatcher>>,
+    > = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry(glob.to_string())
+        .or_insert_with(|| {
+            globset::GlobBuilder::new(glob)
+                .literal_separator(false)
+                .build()
+                .expect("rule globs are checked when the rule is created")
+                .compile_matcher()
+        })
+        .clone()
 }
 
 /// The secret is the named group `secret` if there is one, else group 1, else the whole match.

@@ -62,7 +62,7 @@ fn jobs(scanner: &Scanner, en: &Enumeration) -> Vec<Job> {
         .rules()
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| r.path_glob.as_ref().map(|g| (i, g)))
+        .filter_map(|(i, r)| r.path_glob().map(|g| (i, g)))
         .collect();
     let mut class_of_path: HashMap<u32, u32> = HashMap::new();
     let mut class_ids: HashMap<ClassKey, u32> = HashMap::new();

@@ -445,6 +445,10 @@ pub fn check_staged(ws: &Workspace) -> Result<StagedResult, String> {
                 path: path.to_string(),
                 reason: format!("unreadable: {error}"),
             },
+            check::Skipped::Lfs { path, reason } => SkippedOut {
+                path: path.to_string(),
+                reason: format!("Git LFS file whose content could not be scanned: {reason}"),
+            },
         })
         .collect();
     let unscanned = outcome
