@@ -131,6 +131,9 @@ fn read_value_for(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Opti
         Some(b'<') => xml_element(bytes, name),
         Some(b'?') | Some(b'&') => {
             let p = expect(bytes, name.end, b"=")?;
+            if codecov_badge(bytes, name.start) {
+                return None;
+            }
             unquoted(bytes, p, b"&#\"'` \t\r\n<>)\\")
         }
         Some(b'{') if name.start >= 2 && bytes[name.start - 2] == b'$' => {
@@ -210,7 +213,8 @@ fn embedded(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
 
 /// `<password>v</password>`, `<ns:apiKey>v</ns:apiKey>`.
 fn xml_element(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
-    if bytes.get(name.end) != Some(&b'>') {
+    // `<Key>` alone is an object key (S3 listings, plists), not a credential.
+    if bytes.get(name.end) != Some(&b'>') || bytes[name.clone()].eq_ignore_ascii_case(b"key") {
         return None;
     }
     let start = name.end + 1;
@@ -445,6 +449,14 @@ fn terraform_default(bytes: &[u8], from: usize) -> Option<Range<usize>> {
     quoted_value(bytes, skip_blank(bytes, p + 1))
 }
 
+/// Codecov's badge URLs carry a read-only graph token that is public by design
+/// (`codecov.io/gh/o/r/graph/badge.svg?token=…`).
+fn codecov_badge(bytes: &[u8], at: usize) -> bool {
+    let before = &bytes[at.saturating_sub(200)..at];
+    memchr::memmem::find(before, b"codecov.io").is_some()
+        && memchr::memmem::find(before, b"badge").is_some()
+}
+
 /// Does the line holding `at` start with `export ` right before the name?
 fn after_export(bytes: &[u8], at: usize) -> bool {
     let from = at.saturating_sub(64);
@@ -460,8 +472,14 @@ fn after_export(bytes: &[u8], at: usize) -> bool {
 /// Is `at` inside a string literal that opened earlier on its line? (Quotes counted from the
 /// line start, backslash escapes skipped; bounded look-back.)
 fn inside_string(bytes: &[u8], at: usize) -> bool {
-    let from = at.saturating_sub(4096);
-    let line_start = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |i| from + i + 1);
+    // A line longer than this is minified code or data, where counting quotes means nothing.
+    let from = at.saturating_sub(1024);
+    let Some(line_start) = memchr::memrchr(b'\n', &bytes[from..at])
+        .map(|i| from + i + 1)
+        .or((from == 0).then_some(0))
+    else {
+        return false;
+    };
     let mut open: Option<u8> = None;
     let mut i = line_start;
     while i < at {

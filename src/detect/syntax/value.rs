@@ -28,6 +28,11 @@ pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
         // Empty, prose (spaces), control bytes, non-ASCII: not a value this reader judges.
         return None;
     }
+    // `eyJ…` is base64 of a JSON object: a JWT is the JWT rule's to judge (it rejected this
+    // one), anything else is encoded data such as a pagination token.
+    if v.starts_with(b"eyJ") {
+        return None;
+    }
     if is_redaction(v)
         || is_crypt_hash(v)
         || is_publishable(v)
@@ -43,28 +48,83 @@ pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
         // name, six or more digits are a (weak) password.
         return (kind == NameKind::Password && v.len() >= 6).then_some(Tier::Human);
     }
+    if is_counting_hex(v) {
+        // `000102…0f`, `808182…`: a test pattern, not a key.
+        return None;
+    }
     if is_hash_like(v) {
         // A UUID or a digest-length hex string: a key when the name says key/token/secret,
         // more likely a stored hash under a password name.
-        let degenerate = distinct(v) <= 4;
+        let degenerate = distinct(v) <= 4 || mostly_zeros(v);
         return match kind {
             _ if degenerate => None,
             NameKind::Secret => Some(Tier::Generated),
             NameKind::Password => Some(Tier::Human),
         };
     }
-    if looks_random(v) && !is_wordy(v) {
+    if looks_random(v) && !is_wordy(v) && !is_label(v) && !is_encoded_text(v) && !mostly_zeros(v) {
         return Some(Tier::Generated);
+    }
+    if is_label(v) || is_encoded_text(v) || mostly_zeros(v) {
+        return None;
     }
     match kind {
         NameKind::Password if !names.is_non_password_value(v) && !is_identifier_like(v) => {
             Some(Tier::Human)
         }
-        NameKind::Secret if v.len() >= 8 && has_digit_or_symbol(v) && !is_identifier_like(v) => {
+        NameKind::Secret
+            if v.len() >= 8 && has_digit_or_symbol(v) && !is_identifier_like(v) && !is_wordy(v) =>
+        {
             Some(Tier::Human)
         }
         _ => None,
     }
+}
+
+/// Hex whose bytes count up by one: `000102030405…`, `808182…`.
+fn is_counting_hex(v: &[u8]) -> bool {
+    if v.len() < 16 || v.len() % 2 != 0 || !v.iter().all(u8::is_ascii_hexdigit) {
+        return false;
+    }
+    let Ok(bytes) = hex::decode(v) else {
+        return false;
+    };
+    bytes.windows(2).all(|w| w[1] == w[0].wrapping_add(1))
+}
+
+/// `openapi-spec-2022-11-28-v1`, `Linux-node-v16`: three or more parts that are each a word, a
+/// number or a short version tag.
+fn is_label(v: &[u8]) -> bool {
+    let parts: Vec<&[u8]> = v
+        .split(|b| b"-_.".contains(b))
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            let lower_word =
+                p[1..].iter().all(u8::is_ascii_lowercase) && p[0].is_ascii_alphabetic();
+            let number = p.iter().all(u8::is_ascii_digit);
+            let tag =
+                p.len() <= 4 && p[0].is_ascii_alphabetic() && p[1..].iter().all(u8::is_ascii_digit);
+            lower_word || number || tag
+        })
+}
+
+/// Base64 of text (`TGludXggdmVyc2lvbi…` is "Linux version…", `cHJpdmF0ZUtleQo=` is
+/// "privateKey"): encoded prose or a label, not key material.
+fn is_encoded_text(v: &[u8]) -> bool {
+    let Some(plain) = crate::detect::validate::decode_base64_any(v) else {
+        return false;
+    };
+    let printable = plain
+        .iter()
+        .all(|b| (0x20..=0x7e).contains(b) || b"\n\r\t".contains(b));
+    printable && (plain.contains(&b' ') || is_wordy(plain.trim_ascii()))
+}
+
+/// `00000000-0000-4000-8000-000000000123`: a placeholder UUID or counter.
+fn mostly_zeros(v: &[u8]) -> bool {
+    v.iter().filter(|&&b| b == b'0').count() * 10 >= v.len() * 6
 }
 
 fn distinct(v: &[u8]) -> usize {
@@ -156,11 +216,17 @@ fn is_expression(v: &[u8]) -> bool {
             | b'<'
             | b':'
             | b','
+            | b'?'
     ) {
         return true;
     }
-    // Calls, indexes, generics and templates: `NotRequired[str]`, `Option<String>`.
-    if v.iter().any(|b| b"()[]<>{}".contains(b)) || v.ends_with(b",") || v.ends_with(b";") {
+    // Calls, indexes, generics and templates: `NotRequired[str]`, `Option<String>`; byte
+    // escapes (`\x9b\xbe…`) are a test vector written out, not a pasted credential.
+    if v.iter().any(|b| b"()[]<>{}".contains(b))
+        || v.ends_with(b",")
+        || v.ends_with(b";")
+        || v.windows(2).any(|w| w == b"\\x" || w == b"\\u")
+    {
         return true;
     }
     let lower = v.to_ascii_lowercase();
@@ -189,6 +255,27 @@ fn is_location(v: &[u8]) -> bool {
     if v.windows(3).any(|w| w == b"://") || v.windows(2).any(|w| w == b":\\") {
         return true;
     }
+    // An ARN names a resource (`arn:aws:kms:…:key/…`); `%2F` / `%40` are an URL-encoded path
+    // or address (a SigV4 credential scope `AKID%2F20150830%2F…`); commas make a list.
+    let lower = v.to_ascii_lowercase();
+    // A file name (`private_rsa.pem`, `creds.json`) or a path of several segments.
+    const FILE_EXTS: &[&[u8]] = &[
+        b".pem", b".key", b".crt", b".cer", b".der", b".csr", b".p12", b".pfx", b".jks", b".json",
+        b".txt", b".yaml", b".yml", b".toml", b".env", b".pub", b".asc", b".gpg", b".kdbx",
+    ];
+    if FILE_EXTS
+        .iter()
+        .any(|e| lower.ends_with(e) && lower.len() > e.len())
+        || (v.len() < 80 && v.iter().filter(|&&b| b == b'/').count() >= 3)
+    {
+        return true;
+    }
+    if lower.starts_with(b"arn:")
+        || lower.windows(3).any(|w| w == b"%2f" || w == b"%40")
+        || v.contains(&b',')
+    {
+        return true;
+    }
     // `api.acme.io`, `db-1.internal.example.com`: dotted lowercase labels ending in letters.
     let dotted = v.contains(&b'.')
         && v.iter()
@@ -204,6 +291,10 @@ fn is_location(v: &[u8]) -> bool {
 fn names_itself(v: &[u8]) -> bool {
     let lower = v.to_ascii_lowercase();
     let has = |w: &[u8]| lower.windows(w.len()).any(|x| x == w);
+    // `mset_key2`, `cache-key-v1`: an identifier that names a key.
+    if has(b"_key") || has(b"key_") || has(b"-key") || has(b"key-") {
+        return true;
+    }
     let upper_snake = v
         .iter()
         .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
@@ -229,8 +320,8 @@ fn is_identifier_like(v: &[u8]) -> bool {
     letters_only && (humps || v.contains(&b'_') || v.len() > 12)
 }
 
-/// Mostly made of words: `keywardFingerprint/v1`, `ServiceAccountJsonV2`. Letter runs (split
-/// at case humps) of four or more letters with a vowel cover most of the value; in a random
+/// Mostly made of words: `keywardFingerprint/v1`, `x-amz-server-side-encryption-customer-key`.
+/// Letter runs (split at case humps) of three or more letters with a vowel cover most of the value; in a random
 /// token such runs are short and rare.
 fn is_wordy(v: &[u8]) -> bool {
     let mut covered = 0;
@@ -256,7 +347,10 @@ fn is_wordy(v: &[u8]) -> bool {
             i += 1;
         }
         let run = &v[start..i];
-        if run.len() >= 4 && run.iter().any(|b| b"aeiouAEIOU".contains(b)) {
+        // Words are 3..=16 letters with a vowel; a capitals-only run is a word only when
+        // short (`MD`, `AWS`): long capital runs are base32.
+        let word_len = if upper_run { 3..=4 } else { 3..=16 };
+        if word_len.contains(&run.len()) && run.iter().any(|b| b"aeiouAEIOU".contains(b)) {
             covered += run.len();
         }
     }
@@ -298,6 +392,14 @@ mod tests {
         assert_eq!(judge(NameKind::Password, "admin"), Some(Tier::Human));
         assert_eq!(judge(NameKind::Password, "12345678"), Some(Tier::Human));
         assert_eq!(judge(NameKind::Secret, "admin"), None, "a word is no token");
+        assert_eq!(
+            judge(
+                NameKind::Secret,
+                "x-amz-server-side-encryption-customer-key-MD5"
+            ),
+            None,
+            "a header name is a label"
+        );
         assert_ne!(
             judge(NameKind::Secret, "keywardFingerprint/v1"),
             Some(Tier::Generated),
@@ -328,6 +430,19 @@ mod tests {
             "00000000-0000-0000-0000-000000000000",
             "Enter your password",
             "NotRequired[str]",
+            "arn:aws:kms:us-east-1:000000000000:key/3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+            "AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request",
+            "192.168.0.0/24,127.0.0.1,localhost",
+            "000102030405060708090a0b0c0d0e0f",
+            "mset_ex_nx_key2",
+            "openapi-spec-2022-11-28-v1",
+            "private_rsa_pkcs1.pem",
+            "test/20211126/us-east-2/s3/aws4_request",
+            "00000000-0000-4000-8000-000000000123",
+            "cHJpdmF0ZUtleQo=",
+            "?InterpolationInJSX",
+            "\\x9b\\xbe\\x43\\x6b\\xa9\\x40\\xf0\\x17",
+            "eyJib3RvX2VuY29kZWRfa2V5cyI6IFtbImZvbyIsICJiYXIi",
         ] {
             for kind in [NameKind::Password, NameKind::Secret] {
                 assert_eq!(judge(kind, v), None, "{v} under {kind:?}");
