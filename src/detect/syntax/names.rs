@@ -60,8 +60,8 @@ impl Names {
         }
         // The last credential word decides: in `secret_key` it is `key`, in `password_hash`
         // it is `password` (and `hash` after it says the value is something else). The word
-        // right before it, or the name's first word, may say it is something else too:
-        // `next_token`, `public_key`, `cached_creds_key`.
+        // before it may say it is something else too: `next_token`, `public_key`,
+        // `self.cached_creds_key`.
         let (at, kind) = words
             .iter()
             .enumerate()
@@ -70,8 +70,9 @@ impl Names {
         if words[at + 1..]
             .iter()
             .any(|w| self.not_after.contains(w.as_str()))
-            || (at > 0 && self.not_before.contains(words[at - 1].as_str()))
-            || (at > 1 && self.not_before.contains(words[0].as_str()))
+            || words[..at]
+                .iter()
+                .any(|w| self.not_before.contains(w.as_str()))
             || self.compound_negated(&words[at])
             || self.not_names.contains(words.join("_").as_str())
         {

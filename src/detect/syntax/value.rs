@@ -263,9 +263,14 @@ fn is_location(v: &[u8]) -> bool {
         b".pem", b".key", b".crt", b".cer", b".der", b".csr", b".p12", b".pfx", b".jks", b".json",
         b".txt", b".yaml", b".yml", b".toml", b".env", b".pub", b".asc", b".gpg", b".kdbx",
     ];
-    if FILE_EXTS
-        .iter()
-        .any(|e| lower.ends_with(e) && lower.len() > e.len())
+    let path_with_ext = v.contains(&b'/')
+        && lower.rsplit(|&b| b == b'.').next().is_some_and(|ext| {
+            (2..=4).contains(&ext.len()) && ext.iter().all(u8::is_ascii_lowercase)
+        });
+    if path_with_ext
+        || FILE_EXTS
+            .iter()
+            .any(|e| lower.ends_with(e) && lower.len() > e.len())
         || (v.len() < 80 && v.iter().filter(|&&b| b == b'/').count() >= 3)
     {
         return true;
@@ -437,6 +442,7 @@ mod tests {
             "mset_ex_nx_key2",
             "openapi-spec-2022-11-28-v1",
             "private_rsa_pkcs1.pem",
+            "my-app/22a0-stage-150819_185942.war",
             "test/20211126/us-east-2/s3/aws4_request",
             "00000000-0000-4000-8000-000000000123",
             "cHJpdmF0ZUtleQo=",
