@@ -111,7 +111,13 @@ fn external_example_suite() {
     let path = std::env::var("KEYWARD_EXTERNAL_SUITE").expect("set KEYWARD_EXTERNAL_SUITE");
     let text = std::fs::read_to_string(&path).expect("suite file reads");
     let suite: Vec<serde_json::Value> = serde_json::from_str(&text).expect("suite is a JSON array");
-    let scanner = Scanner::new(Settings::default()).expect("default scanner builds");
+    // `KEYWARD_EXTERNAL_CONFIDENCE=low` also counts the opt-in tier (person-chosen passwords,
+    // password hashes), as `--confidence low` would.
+    let mut settings = Settings::default();
+    if let Ok(level) = std::env::var("KEYWARD_EXTERNAL_CONFIDENCE") {
+        settings.report_at = level.parse().expect("low, medium or high");
+    }
+    let scanner = Scanner::new(settings).expect("default scanner builds");
     let (mut pos, mut found, mut neg, mut flagged) = (0usize, 0usize, 0usize, 0usize);
     let mut per_rule: std::collections::BTreeMap<String, (usize, usize, usize, usize)> =
         Default::default();

@@ -460,33 +460,30 @@ pub fn uninstall(agent: Agent, scope: &Scope) -> Result<Vec<Action>, InstallErro
                 fs::remove_file(&backup).map_err(io(&backup))?;
                 Ok(vec![Action::Restored { file: path, backup }])
             } else {
-                write(
-                    &path,
-                    &render(&cfg, &indent_of(&text), text.ends_with('\n')),
-                    Mode::Shared,
-                )?;
-                Ok(vec![Action::Stripped {
-                    file: path,
-                    backup: Some(backup),
-                }])
+                write_stripped(path, &cfg, &text, Some(backup))
             }
         }
         None if is_bare(&cfg) => {
             fs::remove_file(&path).map_err(io(&path))?;
             Ok(vec![Action::Removed(path)])
         }
-        None => {
-            write(
-                &path,
-                &render(&cfg, &indent_of(&text), text.ends_with('\n')),
-                Mode::Shared,
-            )?;
-            Ok(vec![Action::Stripped {
-                file: path,
-                backup: None,
-            }])
-        }
+        None => write_stripped(path, &cfg, &text, None),
     }
+}
+
+/// Writes the config without keyward's entries, in the file's own indentation and ending.
+fn write_stripped(
+    path: PathBuf,
+    cfg: &Value,
+    text: &str,
+    backup: Option<PathBuf>,
+) -> Result<Vec<Action>, InstallError> {
+    write(
+        &path,
+        &render(cfg, &indent_of(text), text.ends_with('\n')),
+        Mode::Shared,
+    )?;
+    Ok(vec![Action::Stripped { file: path, backup }])
 }
 
 #[cfg(test)]

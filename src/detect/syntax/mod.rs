@@ -263,8 +263,12 @@ fn bare_name(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Option<Ra
     if syntax == FileSyntax::Source && inside_string(bytes, name.start) {
         return embedded(bytes, name);
     }
-    // `export NAME=v` is shell wherever it is written (a README's code block, a CI script).
-    let syntax = if syntax == FileSyntax::Source && after_export(bytes, name.start) {
+    // `export NAME=v` is shell wherever it is written (a README's code block, a CI script), and
+    // so is a whole line `UPPER_NAME=v` with no blank around `=`: code would call that an
+    // expression, but code is not written that way.
+    let syntax = if syntax == FileSyntax::Source
+        && (after_export(bytes, name.start) || env_line(bytes, name))
+    {
         FileSyntax::Config
     } else {
         syntax
@@ -457,6 +461,22 @@ fn codecov_badge(bytes: &[u8], at: usize) -> bool {
         && memchr::memmem::find(before, b"badge").is_some()
 }
 
+/// `API_TOKEN=v` as a whole line: the name starts the line, is upper snake case, `=` follows at
+/// once and the value runs to the end of the line without a blank.
+fn env_line(bytes: &[u8], name: &Range<usize>) -> bool {
+    let starts_line = name.start == 0 || bytes[name.start - 1] == b'\n';
+    let upper = bytes[name.clone()]
+        .iter()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_');
+    if !starts_line || !upper || bytes.get(name.end) != Some(&b'=') {
+        return false;
+    }
+    let rest = &bytes[name.end + 1..];
+    let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    !line.is_empty() && !line.iter().any(|b| matches!(b, b' ' | b'\t'))
+}
+
 /// Does the line holding `at` start with `export ` right before the name?
 fn after_export(bytes: &[u8], at: usize) -> bool {
     let from = at.saturating_sub(64);
@@ -605,7 +625,7 @@ mod tests {
             "cvc_token: NotRequired[str]",
             "password: options.password,",
             "API_KEY = 0x1234abcd",
-            "DB_PASSWORD=@V",
+            "x = 1; DB_PASSWORD=@V",
         ] {
             let word = if text.contains("Token") {
                 "Token"
@@ -620,6 +640,16 @@ mod tests {
             };
             assert_eq!(src(text, word), None, "{text}");
         }
+    }
+
+    #[test]
+    fn an_env_line_is_read_in_any_file() {
+        assert_eq!(src("REACT_APP_DB_PASSWORD=@V\n", "PASSWORD"), Some(v()));
+        assert_eq!(
+            src("DB_PASSWORD=@V # prod", "PASSWORD"),
+            None,
+            "not a whole env line"
+        );
     }
 
     #[test]
