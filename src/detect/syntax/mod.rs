@@ -31,14 +31,17 @@ const BLOCK_LOOKAHEAD: usize = 400;
 pub enum FileSyntax {
     /// env, properties, ini, YAML, TOML, shell, Dockerfile: `NAME=value`, `name: value`.
     Config,
-    /// Everything else, and text of unknown origin: only quoted values.
+    /// Source code (any file that is not configuration): only quoted values.
     Source,
 }
 
 impl FileSyntax {
     pub fn of(path: Option<&Path>) -> FileSyntax {
+        // Text without a path (stdin, a pasted snippet) is read as configuration: it is as
+        // often a `.env` or YAML fragment as code, and the value classifier still turns away
+        // expressions (`creds.SessionToken,`, `NotRequired[str]`, `options.password`).
         let Some(path) = path else {
-            return FileSyntax::Source;
+            return FileSyntax::Config;
         };
         let name = path
             .file_name()
@@ -681,6 +684,6 @@ mod tests {
                 "{p}"
             );
         }
-        assert_eq!(FileSyntax::of(None), FileSyntax::Source);
+        assert_eq!(FileSyntax::of(None), FileSyntax::Config);
     }
 }

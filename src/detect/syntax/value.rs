@@ -229,6 +229,11 @@ fn is_expression(v: &[u8]) -> bool {
     {
         return true;
     }
+    // A numeric literal (`0x5f3759df`); a longer `0x…` string is key material (an Ethereum
+    // private key is `0x` and 64 hex digits).
+    if v.len() <= 18 && v.starts_with(b"0x") && v[2..].iter().all(u8::is_ascii_hexdigit) {
+        return true;
+    }
     let lower = v.to_ascii_lowercase();
     if matches!(
         lower.as_slice(),
@@ -435,6 +440,7 @@ mod tests {
             "00000000-0000-0000-0000-000000000000",
             "Enter your password",
             "NotRequired[str]",
+            "0x5f3759df8a2c4e61",
             "arn:aws:kms:us-east-1:000000000000:key/3f2504e0-4f89-11d3-9a0c-0305e82c3301",
             "AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request",
             "192.168.0.0/24,127.0.0.1,localhost",
