@@ -308,6 +308,8 @@ fn bare_name(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Option<Ra
             }
             value_at(bytes, q + op, syntax, false)
         }
+        // Gradle, Groovy and Ruby DSLs: `password 'v'` as the first words of a line.
+        b'"' | b'\'' if q > p && starts_line(bytes, name.start) => quoted_value(bytes, q),
         b'o' if bytes[q..].starts_with(b"or ") && is_env_read(&bytes[name.clone()]) => {
             value_at(bytes, q + 2, syntax, false)
         }
@@ -464,6 +466,15 @@ fn codecov_badge(bytes: &[u8], at: usize) -> bool {
         && memchr::memmem::find(before, b"badge").is_some()
 }
 
+/// Is `at` the first non-blank byte of its line?
+fn starts_line(bytes: &[u8], at: usize) -> bool {
+    bytes[..at]
+        .iter()
+        .rev()
+        .take_while(|&&b| b != b'\n')
+        .all(|&b| b == b' ' || b == b'\t')
+}
+
 /// `API_TOKEN=v` as a whole line: the name starts the line, is upper snake case, `=` follows at
 /// once and the value runs to the end of the line without a blank.
 fn env_line(bytes: &[u8], name: &Range<usize>) -> bool {
@@ -609,6 +620,7 @@ mod tests {
             "variable \"db_password\" {\n  type = string\n  default = \"@V\"\n}",
             r#"<add key="db_password" value="@V" />"#,
             r#"db_password = r"@V""#,
+            "credentials {\n    username 'deploy'\n    db_password '@V'\n}",
         ] {
             assert_eq!(src(text, "password"), v, "{text}");
         }
@@ -643,6 +655,11 @@ mod tests {
             };
             assert_eq!(src(text, word), None, "{text}");
         }
+    }
+
+    #[test]
+    fn a_dsl_value_binds_only_at_the_start_of_a_line() {
+        assert_eq!(src("say the password '@V' aloud", "password"), None);
     }
 
     #[test]
