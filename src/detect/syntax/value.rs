@@ -22,6 +22,7 @@ pub enum Tier {
 /// read.
 const MAX_VALUE: usize = 1024;
 
+/// Judges the value bound to a name of `kind`; `None` when it is not a credential.
 pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
     let v = value;
     if v.len() < 4 || v.len() > MAX_VALUE || !v.iter().all(|b| (0x21..=0x7e).contains(b)) {
@@ -62,11 +63,11 @@ pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
             NameKind::Password => Some(Tier::Human),
         };
     }
-    if looks_random(v) && !is_wordy(v) && !is_label(v) && !is_encoded_text(v) && !mostly_zeros(v) {
-        return Some(Tier::Generated);
-    }
     if is_label(v) || is_encoded_text(v) || mostly_zeros(v) {
         return None;
+    }
+    if looks_random(v) && !is_wordy(v) {
+        return Some(Tier::Generated);
     }
     match kind {
         NameKind::Password if !names.is_non_password_value(v) && !is_identifier_like(v) => {
