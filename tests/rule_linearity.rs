@@ -10,6 +10,8 @@
 //! and no rule may fall under a floor far below any build's speed. Throughput is printed;
 //! in an optimised build (`cargo test --release`) it must also reach 50 MB/s over the whole set.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use keyward::detect::{builtin_specs, Detector, Input, Rule, RuleSpec};
@@ -25,17 +27,12 @@ const MIN_RULE_MB_PER_S: f64 = 2.0;
 const MAX_RATIO: f64 = 3.0;
 
 fn base64_line(n: usize) -> String {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     // A fixed pseudo-random sequence: no repeats the engine could shortcut.
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            A[(x % 64) as usize] as char
-        })
-        .collect()
+    common::fake::text(
+        0x9e37_79b9,
+        n,
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+    )
 }
 
 /// The text of `example` up to the end of its first `keyword` (ASCII case-insensitive), so a

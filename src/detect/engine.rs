@@ -161,6 +161,31 @@ fn run_rule(
     }
 }
 
+/// The shared filters every candidate passes, from a regex or from the syntax reader: known
+/// examples, placeholders, references, and values a provider's prefix claims.
+fn filtered_out(det: &Detector, rule: &Rule, secret: &[u8]) -> bool {
+    let f = &det.filters;
+    if (!rule.skips("known_example") && f.is_known_example(secret))
+        || (!rule.skips("placeholder") && f.is_placeholder(secret))
+        || (!rule.skips("reference") && f.is_reference(secret))
+    {
+        return true;
+    }
+    if rule.validator.is_none() && det.has_provider_prefix(secret) {
+        // A provider's prefix (`ghp_`, `npm_`) claims the value for that provider's rule: if
+        // the rule rejected it (bad checksum, truncated), a rule that reads any value under a
+        // name (a generic rule, a reader rule) must not report it instead. A provider rule keeps
+        // values that start with its own keyword.
+        let own = rule.spec.keywords.iter().any(|k| {
+            secret.len() >= k.len() && secret[..k.len()].eq_ignore_ascii_case(k.as_bytes())
+        });
+        return rule.info.category == Category::Generic
+            || rule.spec.reader.is_some()
+            || (rule.spec.random && !own);
+    }
+    false
+}
+
 /// Applies filters, context, decoder and validator to one regex candidate.
 fn judge(
     det: &Detector,
@@ -171,30 +196,11 @@ fn judge(
     depth: usize,
 ) -> Option<Candidate> {
     let secret = &bytes[span.clone()];
-    let f = &det.filters;
-    if !rule.skips("known_example") && f.is_known_example(secret) {
-        return None;
-    }
-    if !rule.skips("placeholder") && f.is_placeholder(secret) {
-        return None;
-    }
-    if !rule.skips("reference") && f.is_reference(secret) {
+    if filtered_out(det, rule, secret) {
         return None;
     }
     if !rule.spec.allow_hex && !rule.skips("hash") && is_hash_like(secret) {
         return None;
-    }
-    if rule.validator.is_none() && det.has_provider_prefix(secret) {
-        // A provider's prefix (`ghp_`, `npm_`) claims the value for that provider's rule: if
-        // the rule rejected it (bad checksum, truncated), a rule that reads any value under a
-        // name must not report it instead. A provider rule keeps values that start with its own
-        // keyword.
-        let own = rule.spec.keywords.iter().any(|k| {
-            secret.len() >= k.len() && secret[..k.len()].eq_ignore_ascii_case(k.as_bytes())
-        });
-        if rule.info.category == Category::Generic || (rule.spec.random && !own) {
-            return None;
-        }
     }
     if let Some(ctx) = rule.context_regex() {
         let cw = rule.context_window();
@@ -262,8 +268,7 @@ fn read_pairs(det: &Detector, input: Input<'_>, hits: &[Range<usize>], out: &mut
     let bytes = input.bytes;
     let file = FileSyntax::of(input.path);
     let names = Names::shared();
-    let f = &det.filters;
-    let lockfile = input.path.is_some_and(|p| f.is_lockfile(p));
+    let lockfile = input.path.is_some_and(|p| det.filters.is_lockfile(p));
     let mut last_name: Option<Range<usize>> = None;
     for hit in hits {
         let Some(name) = syntax::name_around(bytes, hit.clone()) else {
@@ -281,19 +286,15 @@ fn read_pairs(det: &Detector, input: Input<'_>, hits: &[Range<usize>], out: &mut
             continue;
         };
         let value = &bytes[pair.value.clone()];
-        if f.is_known_example(value)
-            || f.is_placeholder(value)
-            || f.is_reference(value)
-            || det.has_provider_prefix(value)
-        {
-            continue;
-        }
         let rule = match value::classify(kind, value, names) {
             Some(Tier::Generated) => det.reader_rules.generated,
             Some(Tier::Human) => det.reader_rules.human,
             None => None,
         };
-        let Some(rule) = rule.filter(|&r| rule_applies(&det.rules[r], input, lockfile)) else {
+        let Some(rule) = rule.filter(|&r| {
+            let rule = &det.rules[r];
+            rule_applies(rule, input, lockfile) && !filtered_out(det, rule, value)
+        }) else {
             continue;
         };
         out.push(Candidate {

@@ -265,12 +265,7 @@ pub fn looks_random(secret: &[u8]) -> bool {
         return false;
     }
     // A path, URL or dotted name is configuration, not a credential.
-    if secret.starts_with(b"/")
-        || secret.starts_with(b"./")
-        || secret.starts_with(b"~/")
-        || secret.windows(3).any(|w| w == b"://")
-        || secret.windows(2).any(|w| w == b":\\")
-    {
+    if is_path_or_url(secret) {
         return false;
     }
     // Format strings, templates and calls: `{password}`, `{0}`, `getpass()`, `%(pw)s`.
@@ -311,6 +306,15 @@ pub fn looks_random(secret: &[u8]) -> bool {
     }
     let min_entropy = if secret.len() >= 20 { 3.3 } else { 2.5 };
     shannon_entropy(secret) >= min_entropy
+}
+
+/// An absolute, relative or home path, a Windows drive path, or a URL: where something is.
+pub(crate) fn is_path_or_url(s: &[u8]) -> bool {
+    s.starts_with(b"/")
+        || s.starts_with(b"./")
+        || s.starts_with(b"~/")
+        || s.windows(3).any(|w| w == b"://")
+        || s.windows(2).any(|w| w == b":\\")
 }
 
 /// `test-token-for-unit-tests-1`, `Some_Descriptive.Name`: three or more separated parts, each

@@ -115,13 +115,18 @@ pub mod fake {
 
     /// Deterministic pseudo-random base62 text from a seed.
     pub fn base62(seed: u64, len: usize) -> String {
+        text(seed, len, BASE62)
+    }
+
+    /// Deterministic pseudo-random text over `alphabet` (xorshift64 from a seed).
+    pub fn text(seed: u64, len: usize, alphabet: &[u8]) -> String {
         let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         (0..len)
             .map(|_| {
                 x ^= x << 13;
                 x ^= x >> 7;
                 x ^= x << 17;
-                BASE62[(x % 62) as usize] as char
+                alphabet[(x % alphabet.len() as u64) as usize] as char
             })
             .collect()
     }

@@ -7,7 +7,7 @@
 //! hashes, publishable keys, paths, URLs, labels).
 
 use super::names::{NameKind, Names};
-use crate::detect::filters::{is_hash_like, looks_random};
+use crate::detect::filters::{is_hash_like, is_path_or_url, looks_random};
 
 /// How a value that passed looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -254,11 +254,7 @@ fn is_expression(v: &[u8]) -> bool {
 
 /// A path, URL, host name or e-mail address: where a credential is, not what it is.
 fn is_location(v: &[u8]) -> bool {
-    if v.starts_with(b"/") || v.starts_with(b"./") || v.starts_with(b"../") || v.starts_with(b"~/")
-    {
-        return true;
-    }
-    if v.windows(3).any(|w| w == b"://") || v.windows(2).any(|w| w == b":\\") {
+    if is_path_or_url(v) || v.starts_with(b"../") {
         return true;
     }
     // An ARN names a resource (`arn:aws:kms:…:key/…`); `%2F` / `%40` are an URL-encoded path
