@@ -173,21 +173,30 @@ async function problemsText(page) {
 }
 
 async function codeActionTitles(page, underline = ".squiggly-error, .squiggly-warning") {
-  await page.keyboard.press("Escape");
-  // Put the cursor on the underlined token, then ask for quick fixes.
-  const box = await page.locator(underline).first().boundingBox();
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2 - 4);
-  await page.waitForTimeout(300);
-  await page.keyboard.press("Control+.");
-  // The quick-fix menu is a context view headed "Quick Fix" (or says there are none).
-  const menu = page.locator(".context-view").filter({ hasText: /Quick Fix|No code actions/ });
-  try {
-    await menu.first().waitFor({ state: "visible", timeout: 8000 });
-  } catch {
-    return [];
+  // The menu can close again right after it opened (the editor re-renders when diagnostics
+  // arrive): then it is opened once more. A menu that never opens still reads as no actions.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press("Escape");
+    // Put the cursor on the underlined token, then ask for quick fixes.
+    const box = await page.locator(underline).first().boundingBox();
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2 - 4);
+    await page.waitForTimeout(300);
+    await page.keyboard.press("Control+.");
+    // The quick-fix menu is a context view headed "Quick Fix" (or says there are none).
+    const menu = page.locator(".context-view").filter({ hasText: /Quick Fix|No code actions/ });
+    try {
+      await menu.first().waitFor({ state: "visible", timeout: 8000 });
+    } catch {
+      return [];
+    }
+    await page.waitForTimeout(500);
+    try {
+      const text = await menu.first().innerText({ timeout: attempt < 3 ? 5000 : 30000 });
+      return text.split("\n").map((t) => t.trim()).filter(Boolean);
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
   }
-  await page.waitForTimeout(500);
-  return (await menu.first().innerText()).split("\n").map((t) => t.trim()).filter(Boolean);
 }
 
 async function scenario(browser, trusted) {
