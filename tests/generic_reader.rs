@@ -197,3 +197,53 @@ fn command_lines_sql_and_basic_headers_carry_passwords() {
         "{found:?}"
     );
 }
+
+/// Shapes that real packages hold under credential-sounding names and that are not
+/// credentials (each judged false in benches/realcode/verdicts.tsv) stay quiet; the same
+/// values under a plain credential name are still found, so the quiet is the name's or the
+/// syntax's doing, not the value's.
+#[test]
+fn real_code_shapes_that_are_not_credentials_stay_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let hex40 = common::fake::text(71, 40, b"0123456789abcdef");
+    let b64 = format!("{}=", base62(72, 43));
+    let token = base62(73, 64);
+    write(
+        dir.path(),
+        "tests/test_credentials.py",
+        &format!(
+            "token_cache_key = '{hex40}'\n\
+             self.session_cache_key = '{hex40}'\n\
+             headers = {{'X-Goog-Encryption-Key-Sha256': '{b64}'}}\n\
+             MASKED_TEST_SECRET2 = '{token}'\n\
+             err = 'fetching token: AADSTS50076: Due to a configuration change'\n\
+             dependencies = [('auth', '0001_initial')]\n\
+             api_key = '{hex40}'\n"
+        ),
+    );
+    write(
+        dir.path(),
+        "resources/responses.json",
+        "{\n  \"Key\": \"my-movie.m2ts\",\n  \"content_md5\": {\"key\": \"Content-MD5\", \"type\": \"bytearray\"},\n  \"Condition\": {\"key\": \"ec2:Tenancy\", \"values\": [\"dedicated\"]},\n  \"filter\": {\"key\": \"AWS::EC2::Instance\"},\n  \"key\": \"2Sg8iYjAxxmI2LvUXpJjkYrMxURPc8r+dB7TJyvv1234\"\n}\n",
+    );
+    write(
+        dir.path(),
+        "lib/entry.js",
+        "const code = [\n  'o.credentials=e.crossOrigin===\"use-credentials\"?\"include\":\"omit\";',\n  \"var RESERVED_KEY = '__decimal128__';\",\n];\n",
+    );
+    write(
+        dir.path(),
+        "tests/test_auth.py",
+        "url = 'http://example-username:[secure]@example.org/'\n",
+    );
+    let found = findings(dir.path(), &[]);
+    assert_eq!(
+        found.into_iter().collect::<Vec<_>>(),
+        vec![(
+            "tests/test_credentials.py".to_string(),
+            7,
+            "generic-secret-assignment".to_string()
+        )],
+        "only the api_key line is a credential"
+    );
+}

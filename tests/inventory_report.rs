@@ -352,3 +352,80 @@ fn fail_at_makes_an_inventory_a_gate() {
     let o = inventory(st.path(), &["--format", "csv", "--fail-at", "never"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// The full table's columns fit a 1400 px window: no horizontal scrolling of the page or of the
+/// table, and every column visible. Chromium lays out a copy of the report with a measuring
+/// script appended (the report itself has no scripts); the script writes what it measured into
+/// the DOM that `--dump-dom` returns.
+#[test]
+fn html_report_fits_1400px_without_horizontal_scrolling() {
+    let Some(chromium) = require_tool("chromium") else {
+        return;
+    };
+    let st = story();
+    let out = tempfile::tempdir().unwrap();
+    let html = out.path().join("report.html");
+    let o = inventory(
+        st.path(),
+        &[
+            "--history",
+            "--format",
+            "html",
+            "--output",
+            html.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = std::fs::read_to_string(&html).unwrap();
+    let repo_name = st.path().file_name().unwrap().to_str().unwrap();
+    assert!(
+        report.contains(&format!("<title>Credential inventory: {repo_name}</title>")),
+        "titled with the repository name"
+    );
+    const PROBE: &str = r#"<script>
+const full = document.querySelector('.full');
+const box = full.getBoundingClientRect();
+const cells = [...document.querySelectorAll('#credentials th, #credentials td')];
+const outside = cells.filter(c => { const r = c.getBoundingClientRect(); return r.right > box.right + 0.5 || r.left < box.left - 0.5; }).length;
+const spill = cells.filter(c => c.scrollWidth > c.clientWidth + 1).length;
+document.body.setAttribute('data-fit', [window.innerWidth, document.documentElement.scrollWidth, full.scrollWidth, full.clientWidth, document.querySelectorAll('#credentials th').length, outside, spill].join(' '));
+</script></body>"#;
+    let probe = out.path().join("probe.html");
+    std::fs::write(&probe, report.replace("</body>", PROBE)).unwrap();
+    let profile = out.path().join("profile");
+    let o = run(std::process::Command::new(&chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
+            "--hide-scrollbars",
+            "--window-size=1400,1000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", probe.display())));
+    assert!(o.status.success(), "chromium failed: {}", stderr(&o));
+    let dom = stdout(&o);
+    let at = dom.find("data-fit=\"").expect("the probe ran") + "data-fit=\"".len();
+    let m: Vec<i64> = dom[at..at + dom[at..].find('"').unwrap()]
+        .split(' ')
+        .map(|n| n.parse().unwrap())
+        .collect();
+    let [view, page, table, table_box, columns, outside, spill] = m[..] else {
+        panic!("probe wrote {m:?}")
+    };
+    assert_eq!(view, 1400, "the window is 1400 px wide");
+    assert_eq!(columns, 11, "every column is in the table");
+    assert!(page <= view, "the page scrolls sideways: {page} px > {view} px");
+    assert!(
+        table <= table_box,
+        "the credentials table scrolls sideways: {table} px in a {table_box} px box"
+    );
+    assert_eq!(outside, 0, "cells outside the table's box");
+    assert_eq!(spill, 0, "cells whose content overflows them");
+}

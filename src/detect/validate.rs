@@ -170,21 +170,36 @@ fn pem_private_key(block: &[u8]) -> bool {
     }
     // Ed25519/X25519 PKCS#8 keys are 48 bytes; anything shorter cannot hold a key. A short
     // body must also be exactly one well-formed DER SEQUENCE, so random base64 does not pass.
-    der.len() >= 64 && der[0] == 0x30 || der.len() >= 40 && der_sequence_spans(&der)
+    der.len() >= 40
+        && der_private_key_start(&der)
+        && (der.len() >= 64 || der_sequence_header(&der).is_some_and(|(h, len)| h + len == der.len()))
 }
 
-/// The buffer is exactly one DER SEQUENCE whose length field covers the rest of it.
-fn der_sequence_spans(der: &[u8]) -> bool {
-    if der.len() < 2 || der[0] != 0x30 {
+/// How every unencrypted private-key structure PEM carries begins (PKCS#1 RSA, SEC1 EC, PKCS#8,
+/// OpenSSL DSA): a SEQUENCE whose first element is the version INTEGER 0 or 1. A public key
+/// (SubjectPublicKeyInfo opens with a nested SEQUENCE) pasted under a private-key armour does
+/// not. The body must also hold at least half of the length the SEQUENCE declares: a key cut to
+/// a line or two (fake keys in tests of PEM regexes) is not a key; a slightly damaged one still
+/// is.
+fn der_private_key_start(der: &[u8]) -> bool {
+    let Some((header, len)) = der_sequence_header(der) else {
         return false;
-    }
-    let (len, header) = match der[1] {
-        n @ 0..=0x7f => (usize::from(n), 2),
-        0x81 if der.len() > 2 => (usize::from(der[2]), 3),
-        0x82 if der.len() > 3 => ((usize::from(der[2]) << 8) | usize::from(der[3]), 4),
-        _ => return false,
     };
-    header + len == der.len()
+    matches!(der.get(header..header + 3), Some([0x02, 0x01, 0x00 | 0x01]))
+        && der.len() * 2 >= header + len
+}
+
+/// A DER SEQUENCE's header: its size in bytes and the content length it declares.
+fn der_sequence_header(der: &[u8]) -> Option<(usize, usize)> {
+    if der.len() < 2 || der[0] != 0x30 {
+        return None;
+    }
+    match der[1] {
+        n @ 0..=0x7f => Some((2, usize::from(n))),
+        0x81 if der.len() > 2 => Some((3, usize::from(der[2]))),
+        0x82 if der.len() > 3 => Some((4, (usize::from(der[2]) << 8) | usize::from(der[3]))),
+        _ => None,
+    }
 }
 
 fn openssh_private_key(block: &[u8]) -> bool {
@@ -356,6 +371,29 @@ mod tests {
             STANDARD.encode(&junk)
         );
         assert!(!pem_private_key(pem.as_bytes()));
+    }
+
+    #[test]
+    fn pem_needs_a_private_key_structure_and_most_of_its_bytes() {
+        let pem = |der: &[u8]| {
+            format!(
+                "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----",
+                STANDARD.encode(der)
+            )
+        };
+        // A PKCS#1 RSA key: SEQUENCE (long form, 0x4a0 bytes), version 0, then the integers.
+        let mut key = vec![0x30, 0x82, 0x04, 0xa0, 0x02, 0x01, 0x00, 0x02, 0x82, 0x01, 0x01];
+        key.resize(4 + 0x4a0, 0x6b);
+        assert!(pem_private_key(pem(&key).as_bytes()));
+        // Damaged at the end (the last tenth lost): still a key someone pasted.
+        assert!(pem_private_key(pem(&key[..key.len() * 9 / 10]).as_bytes()));
+        // Cut to its first lines, as fake keys in tests of PEM regexes are: not a key.
+        assert!(!pem_private_key(pem(&key[..96]).as_bytes()));
+        // A public key (SubjectPublicKeyInfo: a SEQUENCE that opens with a SEQUENCE) under a
+        // private-key armour: no version integer, not a key.
+        let mut public = vec![0x30, 0x82, 0x01, 0x22, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86];
+        public.resize(4 + 0x122, 0x3c);
+        assert!(!pem_private_key(pem(&public).as_bytes()));
     }
 
     #[test]

@@ -52,17 +52,25 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 .barcell { width: 50%; }
 .full { background: #fff; border: 1px solid var(--line); border-radius: 8px; overflow-x: auto; }
 .full td { font-size: 13px; }
+/* Eleven columns in a 1400 px window: fixed widths (the colgroup) instead of content-sized ones,
+   and anything long (fingerprints, paths, commit ids, owners) wraps inside its own cell; headers break only between words. */
+#credentials { table-layout: fixed; }
+#credentials th { white-space: normal; overflow-wrap: normal; }
+#credentials td, #credentials code, #credentials .pill { overflow-wrap: anywhere; white-space: normal; }
 code { white-space: nowrap; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; background: #eef1f6; padding: 1px 4px; border-radius: 4px; }
 .pill { white-space: nowrap; display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 600; }
 .pill.live { background: #fee4e2; color: var(--live); }
 .pill.gone { background: #e7f6ec; color: var(--ok); }
 .pill.noowner { background: #fef0c7; color: var(--warn); }
-.locs { margin: 0; padding-left: 16px; min-width: 260px; }
-td.rem { min-width: 220px; }
+.locs { margin: 0; padding-left: 16px; }
 .empty { color: var(--muted); }
 footer { color: var(--muted); margin-top: 24px; font-size: 12px; }
 @media (max-width: 800px) { .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); } .grid2 { grid-template-columns: minmax(0, 1fr); } }
 "#;
+
+/// Column widths of the full table (eleven columns), in the order of its header; they add up to
+/// 100 %.
+const COLUMNS: &str = "<colgroup><col style=\"width:10%\"><col style=\"width:7%\"><col style=\"width:8%\"><col style=\"width:9%\"><col style=\"width:8%\"><col style=\"width:9%\"><col style=\"width:8%\"><col style=\"width:5%\"><col style=\"width:10%\"><col style=\"width:14%\"><col style=\"width:12%\"></colgroup>";
 
 /// The summary lists at most this many unowned secrets; the full table has them all.
 const UNOWNED_SHOWN: usize = 8;
@@ -211,7 +219,7 @@ pub fn write_html(inv: &Inventory, out: &mut impl Write) -> io::Result<()> {
     }
     writeln!(out, "</section>\n</div>")?;
 
-    writeln!(out, "<h2>All credentials</h2>\n<div class=\"full\"><table id=\"credentials\"><thead><tr><th>Secret</th><th>Provider</th><th>Category</th><th>Confidence</th><th>Status</th><th>First seen</th><th>Last seen</th><th>Age</th><th>Owner</th><th>Locations</th><th>Remediation</th></tr></thead><tbody>")?;
+    writeln!(out, "<h2>All credentials</h2>\n<div class=\"full\"><table id=\"credentials\">{COLUMNS}<thead><tr><th>Secret</th><th>Provider</th><th>Category</th><th>Confidence</th><th>Status</th><th>First seen</th><th>Last seen</th><th>Age</th><th>Owner</th><th>Locations</th><th>Remediation</th></tr></thead><tbody>")?;
     if inv.credentials.is_empty() {
         writeln!(
             out,

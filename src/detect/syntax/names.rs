@@ -52,6 +52,12 @@ impl Names {
         }
     }
 
+    /// The name, or its ending (`token_cache_key` ends in `cache_key`, `test_ppa_key` in
+    /// `ppa_key`), is one of the names that hold no credential.
+    fn is_not_name(&self, words: &[String]) -> bool {
+        (0..words.len()).any(|i| self.not_names.contains(words[i..].join("_").as_str()))
+    }
+
     /// The kind of credential a name announces, or `None` when it announces none.
     pub fn classify(&self, name: &[u8]) -> Option<NameKind> {
         let words = split_words(name);
@@ -74,7 +80,7 @@ impl Names {
                 .iter()
                 .any(|w| self.not_before.contains(w.as_str()))
             || self.compound_negated(&words[at])
-            || self.not_names.contains(words.join("_").as_str())
+            || self.is_not_name(&words)
         {
             return None;
         }

@@ -100,15 +100,60 @@ fn is_label(v: &[u8]) -> bool {
         .split(|b| b"-_.".contains(b))
         .filter(|p| !p.is_empty())
         .collect();
-    parts.len() >= 3
-        && parts.iter().all(|p| {
+    // `0001_initial`: a number and a word (a migration, a fixture name).
+    let numbered_word = parts.len() == 2
+        && parts.iter().any(|p| p.len() >= 3 && p.iter().all(u8::is_ascii_digit))
+        && parts.iter().any(|p| {
+            p.len() >= 4
+                && p.iter().all(u8::is_ascii_lowercase)
+                && p.iter().any(|b| b"aeiou".contains(b))
+        });
+    numbered_word
+        || is_header_name(v)
+        || is_namespaced_name(v)
+        || (parts.len() >= 3
+            && parts.iter().all(|p| {
             let lower_word =
                 p[1..].iter().all(u8::is_ascii_lowercase) && p[0].is_ascii_alphabetic();
             let number = p.iter().all(u8::is_ascii_digit);
             let tag =
                 p.len() <= 4 && p[0].is_ascii_alphabetic() && p[1..].iter().all(u8::is_ascii_digit);
             lower_word || number || tag
-        })
+        }))
+}
+
+/// `Content-MD5`, `X-Request-Id`: an HTTP header name, capitalised parts joined by `-`, at
+/// least one of them a word.
+fn is_header_name(v: &[u8]) -> bool {
+    let parts: Vec<&[u8]> = v.split(|&b| b == b'-').collect();
+    let word = |p: &[u8]| {
+        p.len() >= 2 && p[0].is_ascii_uppercase() && p[1..].iter().all(u8::is_ascii_lowercase)
+    };
+    let tag = |p: &[u8]| {
+        (1..=5).contains(&p.len())
+            && p[0].is_ascii_uppercase()
+            && p.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    };
+    parts.len() >= 2
+        && parts.iter().all(|p| word(p) || tag(p))
+        && parts.iter().any(|p| word(p) && p.len() >= 4)
+}
+
+/// `ec2:Tenancy`, `s3:GetObject`: an IAM condition key or action, a service prefix and a
+/// capitalised name.
+fn is_namespaced_name(v: &[u8]) -> bool {
+    let Some(colon) = v.iter().position(|&b| b == b':') else {
+        return false;
+    };
+    let (service, name) = (&v[..colon], &v[colon + 1..]);
+    (2..=24).contains(&service.len())
+        && service
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && name.len() >= 3
+        && name[0].is_ascii_uppercase()
+        && name.iter().all(u8::is_ascii_alphabetic)
+        && is_wordy(name)
 }
 
 /// Base64 of text (`TGludXggdmVyc2lvbi…` is "Linux version…", `cHJpdmF0ZUtleQo=` is
@@ -230,6 +275,25 @@ fn is_expression(v: &[u8]) -> bool {
     {
         return true;
     }
+    // Code caught mid-statement, in minified or embedded source: a comparison
+    // (`e.crossOrigin===`), an assignment followed by more code (`n:s.value=n;else`). Base64
+    // puts `=` only at the end, and at most two.
+    let body = v.trim_ascii_end();
+    let unpadded = &body[..body.len() - body.iter().rev().take_while(|&&b| b == b'=').count()];
+    if body.ends_with(b"===")
+        || unpadded.windows(2).any(|w| w == b"==" || w == b"!=")
+        || (unpadded.contains(&b'=') && v.contains(&b';'))
+    {
+        return true;
+    }
+    // `AWS::EC2::Instance`, `std::env`: a type or module path (or an IPv6 address); a
+    // `__sentinel__`; `AADSTS50076:`, the label of a message.
+    if v.windows(2).any(|w| w == b"::")
+        || (v.len() > 4 && v.starts_with(b"__") && v.ends_with(b"__"))
+        || v.ends_with(b":")
+    {
+        return true;
+    }
     // A numeric literal (`0x5f3759df`); a longer `0x…` string is key material (an Ethereum
     // private key is `0x` and 64 hex digits).
     if v.len() <= 18 && v.starts_with(b"0x") && v[2..].iter().all(u8::is_ascii_hexdigit) {
@@ -287,9 +351,14 @@ fn is_location(v: &[u8]) -> bool {
     let dotted = v.contains(&b'.')
         && v.iter()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-.".contains(b))
-        && v.rsplit(|&b| b == b'.')
-            .next()
-            .is_some_and(|tld| tld.len() >= 2 && tld.iter().all(u8::is_ascii_lowercase));
+        && v.rsplit(|&b| b == b'.').next().is_some_and(|last| {
+            let tld = last.len() >= 2 && last.iter().all(u8::is_ascii_lowercase);
+            // A file name's extension may carry digits: `my-movie.m2ts`, `clip.mp4`.
+            let ext = (2..=4).contains(&last.len())
+                && last[0].is_ascii_lowercase()
+                && last.iter().filter(|b| b.is_ascii_digit()).count() == 1;
+            tld || ext
+        });
     dotted
 }
 
@@ -394,6 +463,20 @@ mod tests {
     }
 
     #[test]
+    fn label_checks_leave_keys_alone() {
+        // Shapes near the labels above that are keys: base64 with its padding, a token with a
+        // dash, an upper-case key id with a colon-free random tail.
+        for v in [
+            "hBT5WZEj8ZoOv6TYJsfWq7MxTEQopZO5/IT49EX/XQ8=",
+            "Zk3q9VxLm2Rt8Wp4==",
+            "Qx7-Lm2Rt8Wp4ZkVb9Tn",
+            "a8Kq2-Xv9Lm3-Rt7Wp4Zn",
+        ] {
+            assert_eq!(judge(NameKind::Secret, v), Some(Tier::Generated), "{v}");
+        }
+    }
+
+    #[test]
     fn human_passwords_are_low() {
         assert_eq!(judge(NameKind::Password, "hunter2"), Some(Tier::Human));
         assert_eq!(judge(NameKind::Password, "admin"), Some(Tier::Human));
@@ -452,6 +535,16 @@ mod tests {
             "?InterpolationInJSX",
             "\\x9b\\xbe\\x43\\x6b\\xa9\\x40\\xf0\\x17",
             "eyJib3RvX2VuY29kZWRfa2V5cyI6IFtbImZvbyIsICJiYXIi",
+            // Found on real code (benches/realcode/verdicts.tsv, all judged false):
+            "my-movie.m2ts",
+            "0001_initial",
+            "Content-MD5",
+            "ec2:Tenancy",
+            "AWS::EC2::Instance",
+            "__decimal128__",
+            "AADSTS50076:",
+            "e.crossOrigin===",
+            "n:s.value=n;else",
         ] {
             for kind in [NameKind::Password, NameKind::Secret] {
                 assert_eq!(judge(kind, v), None, "{v} under {kind:?}");
