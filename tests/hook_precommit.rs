@@ -248,9 +248,15 @@ fn keyward_rust_hook_builds_from_this_repository() {
     // The binary pre-commit built is in its own environment, not the one this test put on PATH.
     let built: Vec<PathBuf> = walk_files(pc.home.path())
         .into_iter()
-        .filter(|p| p.ends_with("rustenv-system/bin/keyward") || p.ends_with("rustenv-default/bin/keyward"))
+        .filter(|p| {
+            p.ends_with("rustenv-system/bin/keyward") || p.ends_with("rustenv-default/bin/keyward")
+        })
         .collect();
-    assert_eq!(built.len(), 1, "one keyward in pre-commit's rust env: {built:?}");
+    assert_eq!(
+        built.len(),
+        1,
+        "one keyward in pre-commit's rust env: {built:?}"
+    );
     let o = pc.run(r.path(), &["install"]);
     assert!(o.status.success(), "{}", output(&o));
     r.write("app.py", format!("TOKEN = \"{}\"\n", github_pat(43)));

@@ -421,7 +421,10 @@ document.body.setAttribute('data-fit', [window.innerWidth, document.documentElem
     };
     assert_eq!(view, 1400, "the window is 1400 px wide");
     assert_eq!(columns, 11, "every column is in the table");
-    assert!(page <= view, "the page scrolls sideways: {page} px > {view} px");
+    assert!(
+        page <= view,
+        "the page scrolls sideways: {page} px > {view} px"
+    );
     assert!(
         table <= table_box,
         "the credentials table scrolls sideways: {table} px in a {table_box} px box"

@@ -172,7 +172,8 @@ fn pem_private_key(block: &[u8]) -> bool {
     // body must also be exactly one well-formed DER SEQUENCE, so random base64 does not pass.
     der.len() >= 40
         && der_private_key_start(&der)
-        && (der.len() >= 64 || der_sequence_header(&der).is_some_and(|(h, len)| h + len == der.len()))
+        && (der.len() >= 64
+            || der_sequence_header(&der).is_some_and(|(h, len)| h + len == der.len()))
 }
 
 /// How every unencrypted private-key structure PEM carries begins (PKCS#1 RSA, SEC1 EC, PKCS#8,
@@ -382,7 +383,9 @@ mod tests {
             )
         };
         // A PKCS#1 RSA key: SEQUENCE (long form, 0x4a0 bytes), version 0, then the integers.
-        let mut key = vec![0x30, 0x82, 0x04, 0xa0, 0x02, 0x01, 0x00, 0x02, 0x82, 0x01, 0x01];
+        let mut key = vec![
+            0x30, 0x82, 0x04, 0xa0, 0x02, 0x01, 0x00, 0x02, 0x82, 0x01, 0x01,
+        ];
         key.resize(4 + 0x4a0, 0x6b);
         assert!(pem_private_key(pem(&key).as_bytes()));
         // Damaged at the end (the last tenth lost): still a key someone pasted.

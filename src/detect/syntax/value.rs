@@ -102,7 +102,9 @@ fn is_label(v: &[u8]) -> bool {
         .collect();
     // `0001_initial`: a number and a word (a migration, a fixture name).
     let numbered_word = parts.len() == 2
-        && parts.iter().any(|p| p.len() >= 3 && p.iter().all(u8::is_ascii_digit))
+        && parts
+            .iter()
+            .any(|p| p.len() >= 3 && p.iter().all(u8::is_ascii_digit))
         && parts.iter().any(|p| {
             p.len() >= 4
                 && p.iter().all(u8::is_ascii_lowercase)
@@ -113,13 +115,14 @@ fn is_label(v: &[u8]) -> bool {
         || is_namespaced_name(v)
         || (parts.len() >= 3
             && parts.iter().all(|p| {
-            let lower_word =
-                p[1..].iter().all(u8::is_ascii_lowercase) && p[0].is_ascii_alphabetic();
-            let number = p.iter().all(u8::is_ascii_digit);
-            let tag =
-                p.len() <= 4 && p[0].is_ascii_alphabetic() && p[1..].iter().all(u8::is_ascii_digit);
-            lower_word || number || tag
-        }))
+                let lower_word =
+                    p[1..].iter().all(u8::is_ascii_lowercase) && p[0].is_ascii_alphabetic();
+                let number = p.iter().all(u8::is_ascii_digit);
+                let tag = p.len() <= 4
+                    && p[0].is_ascii_alphabetic()
+                    && p[1..].iter().all(u8::is_ascii_digit);
+                lower_word || number || tag
+            }))
 }
 
 /// `Content-MD5`, `X-Request-Id`: an HTTP header name, capitalised parts joined by `-`, at
@@ -132,7 +135,8 @@ fn is_header_name(v: &[u8]) -> bool {
     let tag = |p: &[u8]| {
         (1..=5).contains(&p.len())
             && p[0].is_ascii_uppercase()
-            && p.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            && p.iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
     };
     parts.len() >= 2
         && parts.iter().all(|p| word(p) || tag(p))
