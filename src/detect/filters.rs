@@ -335,7 +335,7 @@ fn is_phrase(s: &[u8]) -> bool {
 
 /// `hunter2hunter2`, `abcabcabc`: one chunk typed again.
 fn is_repetition(s: &[u8]) -> bool {
-    (1..=s.len() / 2).any(|n| s.len() % n == 0 && s.chunks(n).all(|c| c == &s[..n]))
+    (1..=s.len() / 2).any(|n| s.len().is_multiple_of(n) && s.chunks(n).all(|c| c == &s[..n]))
 }
 
 /// Base64 of a short human value (`dGVzdA==` is `test`).

@@ -84,7 +84,7 @@ pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
 
 /// Hex whose bytes count up by one: `000102030405…`, `808182…`.
 fn is_counting_hex(v: &[u8]) -> bool {
-    if v.len() < 16 || v.len() % 2 != 0 || !v.iter().all(u8::is_ascii_hexdigit) {
+    if v.len() < 16 || !v.len().is_multiple_of(2) || !v.iter().all(u8::is_ascii_hexdigit) {
         return false;
     }
     let Ok(bytes) = hex::decode(v) else {
