@@ -215,7 +215,9 @@ fn judge(
         if !v.check(secret) {
             return None;
         }
-        validation = Validation::Confirmed;
+        if v.confirms() {
+            validation = Validation::Confirmed;
+        }
     }
     let mut inner_rule = None;
     match rule.decoder {

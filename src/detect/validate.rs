@@ -1,5 +1,6 @@
 //! Offline checks that prove a candidate is structurally a real credential. No network, ever:
-//! a failed check drops the candidate, a passed one marks the finding `validated`.
+//! a failed check drops the candidate, a passed one marks the finding `validated` — except the
+//! checks that can only rule a candidate out ([`Validator::confirms`]).
 
 use base64::{
     engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD},
@@ -17,10 +18,11 @@ pub enum Validator {
     AwsKeyId,
     AgeBech32,
     Base64UserPass,
+    PemNotOtherStructure,
 }
 
 impl Validator {
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 10] = [
         "github_checksum",
         "npm_checksum",
         "jwt",
@@ -30,6 +32,7 @@ impl Validator {
         "aws_key_id",
         "age_bech32",
         "base64_userpass",
+        "pem_not_other_structure",
     ];
 
     pub fn from_name(name: &str) -> Option<Validator> {
@@ -43,8 +46,15 @@ impl Validator {
             "aws_key_id" => Validator::AwsKeyId,
             "age_bech32" => Validator::AgeBech32,
             "base64_userpass" => Validator::Base64UserPass,
+            "pem_not_other_structure" => Validator::PemNotOtherStructure,
             _ => return None,
         })
+    }
+
+    /// Whether passing the check proves the credential real (the finding is `validated`), or
+    /// only that nothing proved it fake.
+    pub fn confirms(self) -> bool {
+        self != Validator::PemNotOtherStructure
     }
 
     /// True when `secret` passes the check.
@@ -58,6 +68,7 @@ impl Validator {
             Validator::AwsKeyId => aws_key_id(secret),
             Validator::AgeBech32 => age_bech32(secret),
             Validator::Base64UserPass => base64_userpass(secret),
+            Validator::PemNotOtherStructure => pem_not_other_structure(secret),
         }
     }
 }
@@ -174,6 +185,15 @@ fn pem_private_key(block: &[u8]) -> bool {
         && der_private_key_start(&der)
         && (der.len() >= 64
             || der_sequence_header(&der).is_some_and(|(h, len)| h + len == der.len()))
+}
+
+/// For a private-key block whose body cannot be verified: true unless the body decodes to a
+/// DER SEQUENCE, a structure `pem_private_key` could judge and did not take for a key (a
+/// public key under a private-key armour, a key cut to its first lines). Base64 that is not
+/// DER (a hand-typed example, line noise) stays reportable.
+fn pem_not_other_structure(block: &[u8]) -> bool {
+    decode_base64_any(&armored_body(block))
+        .is_none_or(|der| der_sequence_header(&der).is_none() || pem_private_key(block))
 }
 
 /// How every unencrypted private-key structure PEM carries begins (PKCS#1 RSA, SEC1 EC, PKCS#8,
@@ -397,6 +417,29 @@ mod tests {
         let mut public = vec![0x30, 0x82, 0x01, 0x22, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86];
         public.resize(4 + 0x122, 0x3c);
         assert!(!pem_private_key(pem(&public).as_bytes()));
+    }
+
+    #[test]
+    fn unverifiable_pem_is_reported_unless_it_is_another_structure() {
+        let pem = |der: &[u8]| {
+            format!(
+                "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----",
+                STANDARD.encode(der)
+            )
+        };
+        // Not DER at all: nothing rules it out.
+        assert!(pem_not_other_structure(pem(&[0x5a; 300]).as_bytes()));
+        // A public key (SubjectPublicKeyInfo) under the armour: ruled out.
+        let mut public = vec![0x30, 0x82, 0x01, 0x22, 0x30, 0x0d, 0x06, 0x09];
+        public.resize(4 + 0x122, 0x3c);
+        assert!(!pem_not_other_structure(pem(&public).as_bytes()));
+        // A real key structure passes (the verified rule reports it; this one stays quiet by
+        // overlap, not by this check).
+        let mut key = vec![0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x00];
+        key.resize(4 + 0x100, 0x6b);
+        assert!(pem_not_other_structure(pem(&key).as_bytes()));
+        assert!(!Validator::PemNotOtherStructure.confirms());
+        assert!(Validator::PemPrivateKey.confirms());
     }
 
     #[test]
