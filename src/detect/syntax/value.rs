@@ -271,11 +271,13 @@ fn is_expression(v: &[u8]) -> bool {
         return true;
     }
     // Calls, indexes, generics and templates: `NotRequired[str]`, `Option<String>`; byte
-    // escapes (`\x9b\xbe…`) are a test vector written out, not a pasted credential.
+    // escapes (`\x9b\xbe…`) are a test vector written out, not a pasted credential, and a
+    // line break or tab escape (`some\r\nkey`) is text: tokens hold neither.
     if v.iter().any(|b| b"()[]<>{}".contains(b))
         || v.ends_with(b",")
         || v.ends_with(b";")
-        || v.windows(2).any(|w| w == b"\\x" || w == b"\\u")
+        || v.windows(2)
+            .any(|w| w[0] == b'\\' && matches!(w[1], b'x' | b'u' | b'n' | b'r' | b't'))
     {
         return true;
     }
@@ -345,8 +347,11 @@ fn is_location(v: &[u8]) -> bool {
     {
         return true;
     }
+    // `%20`/`%27` are an encoded space or quote: URL-encoded prose, not a token.
     if lower.starts_with(b"arn:")
-        || lower.windows(3).any(|w| w == b"%2f" || w == b"%40")
+        || lower
+            .windows(3)
+            .any(|w| w == b"%2f" || w == b"%40" || w == b"%20" || w == b"%27")
         || v.contains(&b',')
     {
         return true;
@@ -549,6 +554,8 @@ mod tests {
             "AADSTS50076:",
             "e.crossOrigin===",
             "n:s.value=n;else",
+            "value%20with%20%27quotes%27",
+            "some\\r\\n\\rkey",
         ] {
             for kind in [NameKind::Password, NameKind::Secret] {
                 assert_eq!(judge(kind, v), None, "{v} under {kind:?}");
