@@ -122,7 +122,10 @@ fn external_example_suite() {
     let mut per_rule: std::collections::BTreeMap<String, (usize, usize, usize, usize)> =
         Default::default();
     let mut lines = Vec::new();
-    for ex in &suite {
+    // `KEYWARD_EXTERNAL_REPORT=FILE` also writes, per example, its index and the rule ids found
+    // (never the text), for grouping misses by cause outside the test.
+    let mut report = Vec::new();
+    for (index, ex) in suite.iter().enumerate() {
         let rule = format!(
             "{}:{}",
             ex["suite"].as_str().unwrap_or("?"),
@@ -132,6 +135,7 @@ fn external_example_suite() {
         let positive = ex["positive"].as_bool().unwrap_or(true);
         let findings = scanner.scan(None, sample.as_bytes()).findings;
         let ids: Vec<&str> = findings.iter().map(|f| f.rule_id()).collect();
+        report.push(serde_json::json!({ "index": index, "found": ids }));
         let e = per_rule.entry(rule.clone()).or_default();
         if positive {
             pos += 1;
@@ -151,6 +155,10 @@ fn external_example_suite() {
                 lines.push(format!("FP   {rule} <- {}", ids.join(",")));
             }
         }
+    }
+    if let Ok(out) = std::env::var("KEYWARD_EXTERNAL_REPORT") {
+        let text = serde_json::to_string(&report).expect("report serialises");
+        std::fs::write(&out, text).expect("report writes");
     }
     println!("\n== external example suite: {path} ==");
     println!(
