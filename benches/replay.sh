@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
     --bin) bin="$2"; shift 2 ;;
     --fetch-only) fetch_only=1; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "replay.sh: unknown option $1 (use --bin PATH, --fetch-only, --keep)" >&2; exit 2 ;;
   esac
 done
@@ -121,7 +121,7 @@ n=0
 while read -r reg spec; do
   name="${spec%%==*}"; ver="${spec##*==}"
   pkg="$reg/$name"
-  r="$work/repos/$(dirname_of "$name" x)"
+  r="$work/repos/$reg/$(dirname_of "$name" x)"
   if [ "$pkg" != "$prev" ]; then
     prev="$pkg"
     git init -q -b main "$r"
@@ -144,8 +144,8 @@ while read -r reg spec; do
   # A shipped .git, .keyward.toml or keyward baseline would change what the hook does: not ours.
   rm -rf "$r/.keyward.toml" "$r/.keyward"
   git -C "$r" add -A
-  changed=$(git -C "$r" diff --cached --name-only | wc -l)
-  added=$(git -C "$r" diff --cached --numstat | awk '$1 != "-" { s += $1 } END { print s + 0 }')
+  changed=$(git -C "$r" diff --cached --no-renames --name-only | wc -l)
+  added=$(git -C "$r" diff --cached --no-renames --numstat | awk '$1 != "-" { s += $1 } END { print s + 0 }')
   rm -f "$work/hook.out" "$work/hook.rc"
   git -C "$r" commit -q --allow-empty -m "$name $ver"
   [ -f "$work/hook.rc" ] || { echo "replay.sh: the pre-commit hook did not run for $pkg $ver" >&2; exit 1; }
