@@ -85,10 +85,16 @@ def summary(commits_tsv, findings_tsv, verdicts_path):
           f"{sum(int(c[6]) for c in commits)} files changed, {sum(int(c[7]) for c in commits)} lines added, "
           f"{mb:.1f} MB staged and scanned)")
     print(f"blocked commits: {len(blocked)}; commits with warnings: {len(warned)}")
+    for c in blocked + [c for c in warned if c not in blocked]:
+        fs = by_commit[(c[0], c[1])]
+        print(f"  {'blocked' if c in blocked else 'warned '}: {c[0]} {c[1]}: "
+              f"{sum(f[7] == 'blocked' for f in fs)} blocking, {sum(f[7] == 'warning' for f in fs)} warnings")
     print(f"hook time per commit: median {statistics.median(times):.0f} ms, "
           f"max {max(times):.0f} ms (wall, inside git commit)")
     rules = collections.Counter((f[4], f[6], f[7]) for f in findings)
-    print(f"findings: {len(findings)}")
+    tiers = collections.Counter(f[6] for f in findings)
+    print(f"findings: {len(findings)} (" + ", ".join(f"{t} {tiers[t]}" for t in TIERS) + ")"
+          + (f"; {sum(f[5] == '?' for f in findings)} without a fingerprint" if any(f[5] == "?" for f in findings) else ""))
     for (rule, tier, kind), n in sorted(rules.items(), key=lambda x: (-x[1], x[0])):
         print(f"  {n:5d}  {rule} ({tier}, {kind})")
 
