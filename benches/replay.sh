@@ -143,6 +143,10 @@ while read -r reg spec; do
   (shopt -s dotglob; mv "$top"/* "$r"/)
   # A shipped .git, .keyward.toml or keyward baseline would change what the hook does: not ours.
   rm -rf "$r/.keyward.toml" "$r/.keyward"
+  # From a fresh index: tar restores the archives' mtimes (npm's are all 1985), inodes are reused
+  # and git compares ctimes to the second, so a same-size change made within a second of the last
+  # commit would look unchanged in the old index. Content decides instead.
+  rm -f "$r/.git/index"
   git -C "$r" add -A
   changed=$(git -C "$r" diff --cached --no-renames --name-only | wc -l)
   added=$(git -C "$r" diff --cached --no-renames --numstat | awk '$1 != "-" { s += $1 } END { print s + 0 }')
