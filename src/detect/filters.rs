@@ -244,6 +244,11 @@ pub fn shannon_entropy(data: &[u8]) -> f64 {
 /// shape alone is not distinctive (`password = "…"`). Words, identifiers, paths and sentences
 /// fail; random tokens and real passwords mostly pass.
 pub fn looks_random(secret: &[u8]) -> bool {
+    // A percent-encoded value (a URL's userinfo or query) is judged as what it encodes:
+    // `pass%2Eword` is `pass.word`, not a mix of four character classes.
+    if let Some(plain) = percent_decoded(secret) {
+        return looks_random(&plain);
+    }
     if secret.len() < 8 || !secret.iter().all(|b| (0x21..=0x7e).contains(b)) {
         // Whitespace, control bytes or non-ASCII: prose, or garbage from decoding a word.
         return false;
@@ -306,6 +311,29 @@ pub fn looks_random(secret: &[u8]) -> bool {
     }
     let min_entropy = if secret.len() >= 20 { 3.3 } else { 2.5 };
     shannon_entropy(secret) >= min_entropy
+}
+
+/// `secret` with its `%XX` escapes decoded, when it has any (and `None` when it has none, so
+/// the decoded text, always shorter, is judged once).
+fn percent_decoded(secret: &[u8]) -> Option<Vec<u8>> {
+    let hex = |b: u8| char::from(b).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(secret.len());
+    let (mut i, mut decoded) = (0, false);
+    while i < secret.len() {
+        if let (b'%', Some(hi), Some(lo)) = (
+            secret[i],
+            secret.get(i + 1).copied().and_then(hex),
+            secret.get(i + 2).copied().and_then(hex),
+        ) {
+            out.push(hi << 4 | lo);
+            i += 3;
+            decoded = true;
+        } else {
+            out.push(secret[i]);
+            i += 1;
+        }
+    }
+    decoded.then_some(out)
 }
 
 /// An absolute, relative or home path, a Windows drive path, or a URL: where something is.
@@ -523,6 +551,7 @@ mod tests {
             "Vb8nQ2rLx7ZpK4mT",
             "kJhGtRfDsEwQaZxCvBnMlPoI",
             "django-insecure-7h#k2@v9!q$z3m^x8w*r1t&y6p",
+            "Tq8%2FvLm2Rx9Zk%40w4",
         ] {
             assert!(looks_random(r.as_bytes()), "{r} looks random");
         }
@@ -551,6 +580,8 @@ mod tests {
             "dGVzdA==",
             "hunter2hunter2",
             "Summer2024!",
+            "pass%2Eword",
+            "pass%3Acolon",
         ] {
             assert!(!looks_random(w.as_bytes()), "{w} is not random");
         }
