@@ -75,11 +75,12 @@ impl FileSyntax {
                 | "service"
                 | "desktop"
         );
-        // A file without an extension (`credentials`, `config`, a fixture) or a `.txt` file is
-        // not source code: `NAME=v` and `name: v` in it are values. Build files named without
-        // an extension (`Jenkinsfile`, `Rakefile`) are code.
+        // A file without an extension (`credentials`, `config`, a fixture) is not source code:
+        // `NAME=v` and `name: v` in it are values. Build files named without an extension
+        // (`Jenkinsfile`, `Rakefile`) are code. (`.txt` is not: Sphinx documentation and RFC
+        // test-vector files use it, where `key :attr:` and `Key = <hex>` are no credentials.)
         let code_name = name.ends_with("file") || name.starts_with("makefile");
-        let plain_text = (ext.is_empty() && !name.contains('.') && !code_name) || ext == "txt";
+        let plain_text = ext.is_empty() && !name.contains('.') && !code_name;
         if config_name || config_ext || plain_text {
             FileSyntax::Config
         } else {
@@ -836,7 +837,6 @@ mod tests {
             "values.yaml",
             "Dockerfile",
             "credentials",
-            "notes.txt",
         ] {
             assert_eq!(
                 FileSyntax::of(Some(Path::new(p))),
@@ -851,6 +851,7 @@ mod tests {
             "config.json",
             "Jenkinsfile",
             "Makefile",
+            "notes.txt",
         ] {
             assert_eq!(
                 FileSyntax::of(Some(Path::new(p))),

@@ -221,9 +221,10 @@ fn is_expression(v: &[u8]) -> bool {
     ) {
         return true;
     }
-    // Calls, indexes, generics and templates: `NotRequired[str]`, `Option<String>`; byte
+    // Calls, indexes, generics and templates: `NotRequired[str]`, `Option<String>`; a
+    // backtick is markup or a shell substitution (`:attr:` + backtick in reST); byte
     // escapes (`\x9b\xbe…`) are a test vector written out, not a pasted credential.
-    if v.iter().any(|b| b"()[]<>{}".contains(b))
+    if v.iter().any(|b| b"()[]<>{}`".contains(b))
         || v.ends_with(b",")
         || v.ends_with(b";")
         || v.windows(2).any(|w| w == b"\\x" || w == b"\\u")
@@ -452,6 +453,7 @@ mod tests {
             "?InterpolationInJSX",
             "\\x9b\\xbe\\x43\\x6b\\xa9\\x40\\xf0\\x17",
             "eyJib3RvX2VuY29kZWRfa2V5cyI6IFtbImZvbyIsICJiYXIi",
+            "attr:`CustomUser.USERNAME_FIELD",
         ] {
             for kind in [NameKind::Password, NameKind::Secret] {
                 assert_eq!(judge(kind, v), None, "{v} under {kind:?}");
