@@ -198,6 +198,133 @@ fn command_lines_sql_and_basic_headers_carry_passwords() {
     );
 }
 
+#[test]
+fn environment_defaults_continuations_macros_and_xml_attributes_bind_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = |seed| base62(seed, 24);
+    write(
+        dir.path(),
+        "app/settings.py",
+        &format!(
+            "SIGNING_SECRET = os.environ.get(\"UPSTREAM\", \"{}\")\n\
+             API_TOKEN = os.environ.get(\"API_TOKEN\") or \"{}\"\n\
+             DB_PASSWORD = \\\n    \"{}\"\n\
+             if my_pw != \"{}\":\n\
+             \x20   pass\n\
+             LOCAL_TOKEN = compute(\"x\", \"{}\")\n",
+            v(31),
+            v(32),
+            v(33),
+            v(34),
+            v(35)
+        ),
+    );
+    write(
+        dir.path(),
+        "firmware/config.h",
+        &format!("#define API_KEY \"{}\"\n#define PASSWORD_LEN 16\n", v(36)),
+    );
+    write(
+        dir.path(),
+        "conf/servers.xml",
+        &format!(
+            "<servers>\n  <password name=\"deploy\">{}</password>\n  <password name=\"x\"/>\n</servers>\n",
+            v(37)
+        ),
+    );
+    let found = findings(dir.path(), &[]);
+    let want = [
+        ("app/settings.py", 1),
+        ("app/settings.py", 2),
+        ("app/settings.py", 4),
+        ("app/settings.py", 5),
+        ("firmware/config.h", 1),
+        ("conf/servers.xml", 2),
+    ];
+    for (path, line) in want {
+        assert!(
+            has(&found, path, line, "generic-secret-assignment"),
+            "missing {path}:{line} in {found:?}"
+        );
+    }
+    assert_eq!(found.len(), want.len(), "unexpected findings: {found:?}");
+}
+
+#[test]
+fn extensionless_files_read_unquoted_values_and_text_files_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "notes/db.txt",
+        &format!("Key = {}\n", base62(41, 24)),
+    );
+    write(
+        dir.path(),
+        "fixtures/credentials",
+        &format!("[default]\nauth_token={}\n", base62(42, 32)),
+    );
+    // A build file without an extension is code: an unquoted right-hand side is an expression.
+    write(
+        dir.path(),
+        "Jenkinsfile",
+        &format!("def token = {}\n", base62(43, 24)),
+    );
+    let found = findings(dir.path(), &[]);
+    assert!(
+        has(
+            &found,
+            "fixtures/credentials",
+            2,
+            "generic-secret-assignment"
+        ),
+        "{found:?}"
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+}
+
+#[test]
+fn jwk_private_members_and_sql_password_forms_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let b64url = |seed| {
+        common::fake::text(
+            seed,
+            43,
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+        )
+    };
+    let pw = base62(51, 12);
+    write(
+        dir.path(),
+        "tests/keys.json",
+        &format!(
+            "{{\n  \"keys\": [\n    {{\n      \"kty\": \"EC\",\n      \"crv\": \"P-256\",\n      \"x\": \"{}\",\n      \"d\": \"{}\"\n    }}\n  ]\n}}\n",
+            b64url(52),
+            b64url(53)
+        ),
+    );
+    write(
+        dir.path(),
+        "db/users.sql",
+        &format!(
+            "ALTER ROLE reporting LOGIN PASSWORD '{pw}';\n\
+             SET PASSWORD FOR 'app'@'localhost' = PASSWORD('{pw}');\n\
+             ALTER USER app PASSWORD EXPIRE;\n"
+        ),
+    );
+    let found = findings(dir.path(), &[]);
+    for (path, line, rule) in [
+        ("tests/keys.json", 7, "jwk-private-key"),
+        ("db/users.sql", 1, "sql-password-literal"),
+        ("db/users.sql", 2, "sql-password-function"),
+    ] {
+        assert!(
+            has(&found, path, line, rule),
+            "missing {path}:{line} {rule} in {found:?}"
+        );
+    }
+    assert_eq!(found.len(), 3, "{found:?}");
+}
+
 /// Shapes that real packages hold under credential-sounding names and that are not
 /// credentials (each judged false in benches/realcode/verdicts.tsv) stay quiet; the same
 /// values under a plain credential name are still found, so the quiet is the name's or the

@@ -75,7 +75,13 @@ impl FileSyntax {
                 | "service"
                 | "desktop"
         );
-        if config_name || config_ext {
+        // A file without an extension (`credentials`, `config`, a fixture) is not source code:
+        // `NAME=v` and `name: v` in it are values. Build files named without an extension
+        // (`Jenkinsfile`, `Rakefile`) are code. (`.txt` is not: Sphinx documentation and RFC
+        // test-vector files use it, where `key :attr:` and `Key = <hex>` are no credentials.)
+        let code_name = name.ends_with("file") || name.starts_with("makefile");
+        let plain_text = ext.is_empty() && !name.contains('.') && !code_name;
+        if config_name || config_ext || plain_text {
             FileSyntax::Config
         } else {
             FileSyntax::Source
@@ -186,9 +192,11 @@ fn quoted_name(
         }
         Some(b',') if in_call => {
             // Only a literal second argument: `getenv("X", default)` binds no literal.
-            let v = skip_blank(bytes, q + 1);
+            let v = string_prefix_end(bytes, skip_blank(bytes, q + 1));
             quoted_value(bytes, v)
         }
+        // `os.environ.get("TOKEN") or "v"`: the fallback of an environment read.
+        Some(b')') if in_call && env_call_before(bytes, open) => default_after(bytes, q + 1),
         Some(b'{') => terraform_default(bytes, q + 1),
         Some(b'v') if bytes[q..].starts_with(b"value=") || bytes[q..].starts_with(b"value =") => {
             let eq = q + bytes[q..].iter().position(|&b| b == b'=')? + 1;
@@ -217,10 +225,25 @@ fn embedded(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
 /// `<password>v</password>`, `<ns:apiKey>v</ns:apiKey>`.
 fn xml_element(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
     // `<Key>` alone is an object key (S3 listings, plists), not a credential.
-    if bytes.get(name.end) != Some(&b'>') || bytes[name.clone()].eq_ignore_ascii_case(b"key") {
+    if bytes[name.clone()].eq_ignore_ascii_case(b"key") {
         return None;
     }
-    let start = name.end + 1;
+    // `<password>v</password>`, or with attributes: `<password name="db">v</password>`
+    // (attributes on one line, not a self-closing tag).
+    let close = match bytes.get(name.end) {
+        Some(b'>') => name.end,
+        Some(b' ') | Some(b'\t') => {
+            let limit = (name.end + 200).min(bytes.len());
+            let gt = name.end + bytes[name.end..limit].iter().position(|&b| b == b'>')?;
+            let attrs = &bytes[name.end..gt];
+            if attrs.contains(&b'\n') || attrs.contains(&b'<') || attrs.ends_with(b"/") {
+                return None;
+            }
+            gt
+        }
+        _ => return None,
+    };
+    let start = close + 1;
     let limit = (start + MAX_VALUE).min(bytes.len());
     let len = memchr::memmem::find(&bytes[start..limit], b"</")?;
     let v = trim(bytes, start..start + len);
@@ -298,7 +321,7 @@ fn bare_name(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Option<Ra
             }
             value_at(bytes, q + 1, syntax, true)
         }
-        b'=' | b'?' | b'.' | b'|' | b'+' => {
+        b'=' | b'?' | b'.' | b'|' | b'+' | b'!' => {
             let op = operator_len(&bytes[q..])?;
             // `x || "v"` and `x ?? "v"` bind a default only to an environment read
             // (`process.env.TOKEN || "v"`); elsewhere they are logic (`n.token || "abc"`).
@@ -309,7 +332,12 @@ fn bare_name(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Option<Ra
             value_at(bytes, q + op, syntax, false)
         }
         // Gradle, Groovy and Ruby DSLs: `password 'v'` as the first words of a line.
-        b'"' | b'\'' if q > p && starts_line(bytes, name.start) => quoted_value(bytes, q),
+        // C and assembler macros: `#define API_KEY "v"`.
+        b'"' | b'\''
+            if q > p && (starts_line(bytes, name.start) || after_define(bytes, name.start)) =>
+        {
+            quoted_value(bytes, q)
+        }
         b'o' if bytes[q..].starts_with(b"or ") && is_env_read(&bytes[name.clone()]) => {
             value_at(bytes, q + 2, syntax, false)
         }
@@ -338,8 +366,8 @@ fn is_env_read(name: &[u8]) -> bool {
 /// Length of the assignment or default operator at the start of `s`, if it is one.
 fn operator_len(s: &[u8]) -> Option<usize> {
     const OPS: &[&[u8]] = &[
-        b":::=", b"::=", b"===", b"??=", b"||=", b"=>", b"==", b":=", b"?=", b".=", b"??", b"||",
-        b"=",
+        b":::=", b"::=", b"!==", b"===", b"??=", b"||=", b"=>", b"!=", b"==", b":=", b"?=", b".=",
+        b"??", b"||", b"=",
     ];
     let op = OPS.iter().find(|op| s.starts_with(op))?;
     // `=~` (match), `=<`: not a binding.
@@ -371,6 +399,17 @@ fn annotation_end(bytes: &[u8], from: usize) -> Option<usize> {
 /// The value after an operator. `colon` says the operator was a `:` (a field or mapping).
 fn value_at(bytes: &[u8], p: usize, syntax: FileSyntax, colon: bool) -> Option<Range<usize>> {
     let mut v = skip_blank(bytes, p);
+    // `PASSWORD = \` + newline + `"v"`: a backslash line continuation (Python, shell, C macros)
+    // puts the value on the next line.
+    if bytes.get(v) == Some(&b'\\') {
+        let next = v + 1 + usize::from(bytes.get(v + 1) == Some(&b'\r'));
+        if bytes.get(next) == Some(&b'\n') {
+            v = skip_blank(bytes, next + 1);
+        }
+    }
+    if let Some(d) = env_read_default(bytes, v) {
+        return Some(d);
+    }
     // `X = (\n    "v"\n)`: a parenthesised literal, possibly on the next line.
     if bytes.get(v) == Some(&b'(') {
         v += 1;
@@ -395,6 +434,87 @@ fn value_at(bytes: &[u8], p: usize, syntax: FileSyntax, colon: bool) -> Option<R
         }
         _ => None,
     }
+}
+
+/// `os.getenv("X", "v")`, `os.environ.get("X") or "v"`, `ENV.fetch("X", "v")`, `env("X", "v")`,
+/// `process.env.X || "v"` on the right of an assignment: an environment read whose literal
+/// fallback is the value bound to the name. Only calls whose name says they read the
+/// environment, so `compute(x, "v")` binds nothing.
+fn env_read_default(bytes: &[u8], p: usize) -> Option<Range<usize>> {
+    let limit = (p + 48).min(bytes.len());
+    let callee_len = bytes[p..limit]
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b"_.:".contains(&b))
+        .count();
+    let callee = bytes[p..p + callee_len].to_ascii_lowercase();
+    if callee.is_empty() {
+        return None;
+    }
+    let at = skip_blank(bytes, p + callee_len);
+    if bytes.get(at) != Some(&b'(') {
+        // `process.env.X || "v"`: a property read with a default.
+        if !syntax_is_env_property(&callee) {
+            return None;
+        }
+        return default_after(bytes, at);
+    }
+    let env_call = [
+        &b"getenv"[..],
+        b"environ.get",
+        b"env.get",
+        b"env.fetch",
+        b"env",
+        b"env.str",
+    ]
+    .iter()
+    .any(|c| {
+        callee.ends_with(c)
+            && (callee.len() == c.len() || b".:_".contains(&callee[callee.len() - c.len() - 1]))
+    });
+    if !env_call {
+        return None;
+    }
+    // The first argument: a string or a name.
+    let a = skip_blank(bytes, at + 1);
+    let after_arg = match bytes.get(a) {
+        Some(&q) if is_quote(q) => quoted_value(bytes, a)?.end + 1,
+        Some(_) => {
+            a + bytes[a..]
+                .iter()
+                .take(MAX_NAME)
+                .take_while(|&&b| is_name_byte(b))
+                .count()
+        }
+        None => return None,
+    };
+    let c = skip_blank(bytes, after_arg);
+    match bytes.get(c) {
+        Some(b',') => {
+            let v = string_prefix_end(bytes, skip_blank(bytes, c + 1));
+            quoted_value(bytes, v)
+        }
+        Some(b')') => default_after(bytes, c + 1),
+        _ => None,
+    }
+}
+
+fn syntax_is_env_property(callee: &[u8]) -> bool {
+    is_env_read(callee) && callee.contains(&b'.')
+}
+
+/// After an environment read, ` or "v"`, ` || "v"`, ` ?? "v"`: the literal fallback.
+fn default_after(bytes: &[u8], p: usize) -> Option<Range<usize>> {
+    let q = skip_blank(bytes, p);
+    let rest = &bytes[q.min(bytes.len())..];
+    let op = if rest.starts_with(b"||") || rest.starts_with(b"??") || rest.starts_with(b"?:") {
+        2
+    } else if rest.starts_with(b"or ") {
+        3
+    } else {
+        return None;
+    };
+    let v = string_prefix_end(bytes, skip_blank(bytes, q + op));
+    quoted_value(bytes, v)
 }
 
 /// Skips a string-literal prefix (`r"`, `b'`, `f"`, `u"`, `@"`, `L"`, `rb"`) when a quote follows.
@@ -458,6 +578,25 @@ fn terraform_default(bytes: &[u8], from: usize) -> Option<Range<usize>> {
     quoted_value(bytes, skip_blank(bytes, p + 1))
 }
 
+/// Does the call whose argument opens at `open` read the environment (`getenv(`,
+/// `environ.get(`, `env(`, `ENV.fetch(`)?
+fn env_call_before(bytes: &[u8], open: usize) -> bool {
+    let Some(paren) = skip_blank_back(bytes, open) else {
+        return false;
+    };
+    let from = paren.saturating_sub(24);
+    let callee = bytes[from..paren].to_ascii_lowercase();
+    [
+        &b"getenv"[..],
+        b"environ.get",
+        b"env.get",
+        b"env.fetch",
+        b"env",
+    ]
+    .iter()
+    .any(|c| callee.ends_with(c))
+}
+
 /// Codecov's badge URLs carry a read-only graph token that is public by design
 /// (`codecov.io/gh/o/r/graph/badge.svg?token=…`).
 fn codecov_badge(bytes: &[u8], at: usize) -> bool {
@@ -489,6 +628,16 @@ fn env_line(bytes: &[u8], name: &Range<usize>) -> bool {
     let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     !line.is_empty() && !line.iter().any(|b| matches!(b, b' ' | b'\t'))
+}
+
+/// Does the line holding `at` start with `#define ` (or `%define`, `%#define`) right before the
+/// name?
+fn after_define(bytes: &[u8], at: usize) -> bool {
+    let from = at.saturating_sub(64);
+    let line_start = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |i| from + i + 1);
+    let head = bytes[line_start..at].trim_ascii();
+    let head = head.strip_prefix(b"%").unwrap_or(head);
+    head == b"#define" && matches!(bytes[at - 1], b' ' | b'\t')
 }
 
 /// Does the line holding `at` start with `export ` right before the name?
@@ -687,6 +836,7 @@ mod tests {
             "app.properties",
             "values.yaml",
             "Dockerfile",
+            "credentials",
         ] {
             assert_eq!(
                 FileSyntax::of(Some(Path::new(p))),
@@ -694,7 +844,15 @@ mod tests {
                 "{p}"
             );
         }
-        for p in ["main.go", "app.py", "index.ts", "config.json"] {
+        for p in [
+            "main.go",
+            "app.py",
+            "index.ts",
+            "config.json",
+            "Jenkinsfile",
+            "Makefile",
+            "notes.txt",
+        ] {
             assert_eq!(
                 FileSyntax::of(Some(Path::new(p))),
                 FileSyntax::Source,

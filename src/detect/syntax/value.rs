@@ -270,10 +270,11 @@ fn is_expression(v: &[u8]) -> bool {
     ) {
         return true;
     }
-    // Calls, indexes, generics and templates: `NotRequired[str]`, `Option<String>`; byte
+    // Calls, indexes, generics and templates: `NotRequired[str]`, `Option<String>`; a
+    // backtick is markup or a shell substitution (`:attr:` + backtick in reST); byte
     // escapes (`\x9b\xbe…`) are a test vector written out, not a pasted credential, and a
     // line break or tab escape (`some\r\nkey`) is text: tokens hold neither.
-    if v.iter().any(|b| b"()[]<>{}".contains(b))
+    if v.iter().any(|b| b"()[]<>{}`".contains(b))
         || v.ends_with(b",")
         || v.ends_with(b";")
         || v.windows(2)
@@ -556,6 +557,7 @@ mod tests {
             "n:s.value=n;else",
             "value%20with%20%27quotes%27",
             "some\\r\\n\\rkey",
+            "attr:`CustomUser.USERNAME_FIELD",
         ] {
             for kind in [NameKind::Password, NameKind::Secret] {
                 assert_eq!(judge(kind, v), None, "{v} under {kind:?}");
