@@ -241,9 +241,32 @@ fn a_clean_repository_exits_zero() {
     assert!(stdout(&o).contains("No credentials found."));
 }
 
+/// The story's history inventory written as HTML into `out`; returns the report's path.
+fn html_report(st: &fixture::Story, out: &Path) -> std::path::PathBuf {
+    let html = out.join("report.html");
+    let o = inventory(
+        st.path(),
+        &[
+            "--history",
+            "--format",
+            "html",
+            "--output",
+            html.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    html
+}
+
 /// Runs headless Chromium on a file and returns the rendered DOM.
 fn chromium_dom(chromium: &Path, html: &Path, profile: &Path) -> String {
+    chromium_dom_with(chromium, html, profile, &[])
+}
+
+/// `chromium_dom` with more Chromium flags (a window size, say).
+fn chromium_dom_with(chromium: &Path, html: &Path, profile: &Path, extra: &[&str]) -> String {
     let o = run(std::process::Command::new(chromium)
+        .args(extra)
         .args([
             "--headless",
             "--no-sandbox",
@@ -268,18 +291,7 @@ fn html_report_renders_in_headless_chromium() {
     };
     let st = story();
     let out = tempfile::tempdir().unwrap();
-    let html = out.path().join("report.html");
-    let o = inventory(
-        st.path(),
-        &[
-            "--history",
-            "--format",
-            "html",
-            "--output",
-            html.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = html_report(&st, out.path());
     let source = std::fs::read_to_string(&html).unwrap();
     // Self-contained: no scripts, no external assets.
     for bad in ["<script", "src=\"http", "<link", "@import", "url("] {
@@ -364,19 +376,7 @@ fn html_report_fits_1400px_without_horizontal_scrolling() {
     };
     let st = story();
     let out = tempfile::tempdir().unwrap();
-    let html = out.path().join("report.html");
-    let o = inventory(
-        st.path(),
-        &[
-            "--history",
-            "--format",
-            "html",
-            "--output",
-            html.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let report = std::fs::read_to_string(&html).unwrap();
+    let report = std::fs::read_to_string(html_report(&st, out.path())).unwrap();
     let repo_name = st.path().file_name().unwrap().to_str().unwrap();
     assert!(
         report.contains(&format!("<title>Credential inventory: {repo_name}</title>")),
@@ -392,25 +392,12 @@ document.body.setAttribute('data-fit', [window.innerWidth, document.documentElem
 </script></body>"#;
     let probe = out.path().join("probe.html");
     std::fs::write(&probe, report.replace("</body>", PROBE)).unwrap();
-    let profile = out.path().join("profile");
-    let o = run(std::process::Command::new(&chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-dev-shm-usage",
-            "--hide-scrollbars",
-            "--window-size=1400,1000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", probe.display())));
-    assert!(o.status.success(), "chromium failed: {}", stderr(&o));
-    let dom = stdout(&o);
+    let dom = chromium_dom_with(
+        &chromium,
+        &probe,
+        &out.path().join("profile"),
+        &["--hide-scrollbars", "--window-size=1400,1000"],
+    );
     let at = dom.find("data-fit=\"").expect("the probe ran") + "data-fit=\"".len();
     let m: Vec<i64> = dom[at..at + dom[at..].find('"').unwrap()]
         .split(' ')
