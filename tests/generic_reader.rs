@@ -351,7 +351,7 @@ fn real_code_shapes_that_are_not_credentials_stay_quiet() {
     write(
         dir.path(),
         "resources/responses.json",
-        "{\n  \"Key\": \"my-movie.m2ts\",\n  \"content_md5\": {\"key\": \"Content-MD5\", \"type\": \"bytearray\"},\n  \"Condition\": {\"key\": \"ec2:Tenancy\", \"values\": [\"dedicated\"]},\n  \"filter\": {\"key\": \"AWS::EC2::Instance\"},\n  \"key\": \"2Sg8iYjAxxmI2LvUXpJjkYrMxURPc8r+dB7TJyvv1234\"\n}\n",
+        "{\n  \"Key\": \"my-movie.m2ts\",\n  \"content_md5\": {\"key\": \"Content-MD5\", \"type\": \"bytearray\"},\n  \"Condition\": {\"key\": \"ec2:Tenancy\", \"values\": [\"dedicated\"]},\n  \"filter\": {\"key\": \"AWS::EC2::Instance\"},\n  \"key\": \"2Sg8iYjAxxmI2LvUXpJjkYrMxURPc8r+dB7TJyvv1234\",\n  \"signing\": {\"key\": \"2Sg8iYjAxxmI2LvUXpJjkYrMxURPc8r+dB7TJy931234\"}\n}\n",
     );
     write(
         dir.path(),
@@ -361,7 +361,8 @@ fn real_code_shapes_that_are_not_credentials_stay_quiet() {
     write(
         dir.path(),
         "tests/test_auth.py",
-        "url = 'http://example-username:[secure]@example.org/'\n",
+        "url = 'http://example-username:[secure]@example.org/'\n\
+         token = 'badz.eyJhdWQiOlsidGVzdCJdLCJleHAiOjE3NTk4MjYyMTd9.c2lnbmF0dXJlLXNhbXBsZQ'\n",
     );
     let found = findings(dir.path(), &[]);
     assert_eq!(

@@ -30,8 +30,10 @@ pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
         return None;
     }
     // `eyJ…` is base64 of a JSON object: a JWT is the JWT rule's to judge (it rejected this
-    // one), anything else is encoded data such as a pagination token.
-    if v.starts_with(b"eyJ") {
+    // one), anything else is encoded data such as a pagination token. A `.eyJ` segment is a
+    // JWT's payload behind a header the JWT rule found broken (`badz.eyJ….sig` in a test of
+    // malformed tokens): the JWT rule's too.
+    if v.starts_with(b"eyJ") || v.windows(4).any(|w| w == b".eyJ") {
         return None;
     }
     if is_redaction(v)
@@ -545,6 +547,7 @@ mod tests {
             "?InterpolationInJSX",
             "\\x9b\\xbe\\x43\\x6b\\xa9\\x40\\xf0\\x17",
             "eyJib3RvX2VuY29kZWRfa2V5cyI6IFtbImZvbyIsICJiYXIi",
+            "badz.eyJhdWQiOlsidGVzdCJdLCJleHAiOjE3NTk4MjYyMTd9.sig",
             // Found on real code (benches/realcode/verdicts.tsv, all judged false):
             "my-movie.m2ts",
             "0001_initial",
