@@ -128,7 +128,8 @@ pub fn name_around(bytes: &[u8], hit: Range<usize>) -> Option<Range<usize>> {
 
 /// Reads the value bound to the name at `name`, if the syntax around it binds one.
 pub fn read_pair(bytes: &[u8], name: Range<usize>, syntax: FileSyntax) -> Option<Pair> {
-    let value = read_value_for(bytes, &name, syntax)?;
+    let value =
+        read_value_for(bytes, &name, syntax).or_else(|| entry_value(bytes, &name, syntax))?;
     (!value.is_empty()).then_some(Pair { name, value })
 }
 
@@ -151,6 +152,67 @@ fn read_value_for(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Opti
         _ if flag => flag_value(bytes, name),
         _ => bare_name(bytes, name, syntax),
     }
+}
+
+/// Kubernetes, ECS and compose env lists, settings stores and API payloads put the name in a
+/// `name` or `key` field and the value in the `value` field after it: `- name: DB_PASSWORD` /
+/// `value: "v"`, `{"name": "API_KEY", "value": "v"}`, `{"key": "api_key", "value": "v"}`.
+fn entry_value(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Option<Range<usize>> {
+    if !after_field(bytes, name.start, &[b"name", b"key"]) {
+        return None;
+    }
+    // The name's closing quote, then a `,` on the same line or a line break (and a YAML list
+    // item's indentation) before the sibling field.
+    let mut p = name.end;
+    if bytes.get(p).is_some_and(|&b| is_quote(b)) {
+        p += 1;
+    }
+    p = skip_blank(bytes, p);
+    if bytes.get(p) == Some(&b',') {
+        p = skip_blank(bytes, p + 1);
+    }
+    let mut line_breaks = 0;
+    while let Some(&b) = bytes.get(p) {
+        match b {
+            b'\n' if line_breaks == 0 => line_breaks += 1,
+            b'\r' | b' ' | b'\t' => {}
+            _ => break,
+        }
+        p += 1;
+    }
+    let quoted = bytes.get(p).is_some_and(|&b| is_quote(b));
+    let field = p + usize::from(quoted);
+    let after = expect(bytes, field, b"value").or_else(|| expect(bytes, field, b"Value"))?;
+    let after = after + usize::from(quoted && bytes.get(after).is_some_and(|&b| is_quote(b)));
+    let colon = skip_blank(bytes, after);
+    (bytes.get(colon) == Some(&b':')).then_some(())?;
+    value_at(bytes, colon + 1, syntax, true)
+}
+
+/// Is the text before `at` (an optional quote, then `:`) a field named one of `fields`:
+/// `name: `, `"Name": "`, `key: '`?
+fn after_field(bytes: &[u8], at: usize, fields: &[&[u8]]) -> bool {
+    let mut p = at;
+    if p > 0 && is_quote(bytes[p - 1]) {
+        p -= 1;
+    }
+    let Some(colon) = skip_blank_back(bytes, p).filter(|&i| bytes[i] == b':') else {
+        return false;
+    };
+    let mut end = colon;
+    if end > 0 && is_quote(bytes[end - 1]) {
+        end -= 1;
+    }
+    let start = (0..end)
+        .rev()
+        .take_while(|&i| bytes[i].is_ascii_alphabetic())
+        .last()
+        .unwrap_or(end);
+    let before_ok = start == 0 || !is_name_byte(bytes[start - 1]);
+    before_ok
+        && fields
+            .iter()
+            .any(|f| bytes[start..end].eq_ignore_ascii_case(f))
 }
 
 /// `"password": "v"`, `'api_key' => 'v'`, `["token"] = "v"`, `getenv("TOKEN", "v")`,
@@ -803,6 +865,29 @@ mod tests {
                 "password"
             };
             assert_eq!(src(text, word), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_name_value_entry_binds_its_value_field() {
+        let v = Some(v());
+        for text in [
+            "env:\n  - name: DB_PASSWORD\n    value: \"@V\"\n",
+            "env:\n  - name: DB_PASSWORD\r\n    value: @V\r\n",
+            r#"{"name": "DB_PASSWORD", "value": "@V"}"#,
+            r#"[{"Key": "db_password", "Value": "@V"}]"#,
+            r#"{name: 'db_password', value: '@V'}"#,
+        ] {
+            assert_eq!(read(text, "password", FileSyntax::Config), v, "{text}");
+        }
+        for text in [
+            // A reference, another field, or a value two lines away: no binding.
+            "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: {key: x}\n",
+            r#"{"title": "DB_PASSWORD", "value": "@V"}"#,
+            "- name: DB_PASSWORD\n\n  value: @V\n",
+            r#"{"hostname": "db_password", "value": "@V"}"#,
+        ] {
+            assert_eq!(read(text, "password", FileSyntax::Config), None, "{text}");
         }
     }
 
