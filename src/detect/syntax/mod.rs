@@ -257,6 +257,9 @@ fn quoted_name(
             let v = string_prefix_end(bytes, skip_blank(bytes, q + 1));
             quoted_value(bytes, v)
         }
+        Some(b',') if android_field_before(bytes, open) => {
+            android_field_value(bytes, skip_blank(bytes, q + 1))
+        }
         // `os.environ.get("TOKEN") or "v"`: the fallback of an environment read.
         Some(b')') if in_call && env_call_before(bytes, open) => default_after(bytes, q + 1),
         Some(b'{') => terraform_default(bytes, q + 1),
@@ -266,6 +269,46 @@ fn quoted_name(
         }
         _ => None,
     }
+}
+
+/// Android Gradle generated fields, Groovy or Kotlin: `buildConfigField 'String', 'API_KEY',
+/// '"v"'`, `buildConfigField("String", "API_KEY", "\"v\"")`, `resValue "string", "api_key", "v"`.
+/// The name string whose opening quote is at `open` is the call's second argument.
+fn android_field_before(bytes: &[u8], open: usize) -> bool {
+    let line_start = bytes[..open]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let before = bytes[line_start..open].trim_ascii();
+    let Some(type_arg) = before.strip_suffix(b",") else {
+        return false;
+    };
+    let call = type_arg.trim_ascii_end();
+    let Some(type_open) = call.len().checked_sub(1).and_then(|end| {
+        let q = call[end];
+        is_quote(q)
+            .then(|| call[..end].iter().rposition(|&b| b == q))
+            .flatten()
+    }) else {
+        return false;
+    };
+    let callee = call[..type_open].trim_ascii_end();
+    let callee = callee.strip_suffix(b"(").unwrap_or(callee).trim_ascii_end();
+    callee.ends_with(b"buildConfigField") || callee.ends_with(b"resValue")
+}
+
+/// The third argument of a build field: a string that, for `buildConfigField`, holds a Java
+/// literal in its own quotes (`'"v"'`, `"\"v\""`); the value is inside them.
+fn android_field_value(bytes: &[u8], open: usize) -> Option<Range<usize>> {
+    let outer = quoted_value(bytes, open)?;
+    let inner = &bytes[outer.clone()];
+    let lead = [&b"\\\""[..], b"\"", b"'"]
+        .into_iter()
+        .find(|q| inner.starts_with(q) && inner.ends_with(q) && inner.len() > 2 * q.len());
+    Some(match lead {
+        Some(q) => outer.start + q.len()..outer.end - q.len(),
+        None => outer,
+    })
 }
 
 /// A name written inside a string: `"Server=x;Password=v;"`, `'token: v'`. Read only with `=`
@@ -818,6 +861,9 @@ mod tests {
             r#"$cfg['db_password'] = '@V';"#,
             r#"'db_password' => '@V',"#,
             r#"os.getenv("db_password", "@V")"#,
+            r#"buildConfigField 'String', 'db_password', '"@V"'"#,
+            r#"buildConfigField("String", "db_password", "\"@V\"")"#,
+            r#"resValue "string", "db_password", "@V""#,
             r#"define('db_password', '@V');"#,
             r#"process.env.db_password || '@V'"#,
             r#"process.env.db_password ?? "@V""#,
