@@ -2,7 +2,8 @@
 //! use, starting from a keyword hit inside the name. It understands assignments in the common
 //! languages (`=`, `:=`, `::=`, `?=`, `.=`, `||=`, `=>`, with type annotations and Go's
 //! `var x T =`), object, dict and struct fields, JSON/YAML/TOML/ini/properties, XML elements and
-//! attributes, call arguments (`getenv("X", "v")`, `define('X', 'v')`), env defaults (`${X:-v}`,
+//! attributes, call arguments (`getenv("X", "v")`, `define('X', 'v')`, Android
+//! `buildConfigField 'String', 'X', '"v"'`), env defaults (`${X:-v}`,
 //! `X || "v"`, `X ?? "v"`), CLI flags (`--password v`), query strings (`?api_key=v`), Terraform
 //! variable defaults, and pairs written inside a string (`"{\"token\": \"v\"}"`,
 //! `"password=v"`).
