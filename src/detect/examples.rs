@@ -60,7 +60,10 @@ pub fn check_examples(detector: &Detector, rule: &Rule) -> Vec<ExampleFailure> {
     }
     for (i, ex) in rule.spec.examples.iter().enumerate() {
         let found = scan(ex);
-        if !found.iter().any(|f| is_rules_finding(rule, f, ex.as_bytes())) {
+        if !found
+            .iter()
+            .any(|f| is_rules_finding(rule, f, ex.as_bytes()))
+        {
             let others: Vec<&str> = found.iter().map(|f| f.rule.id.as_str()).collect();
             failures.push(ExampleFailure {
                 rule: rule.id().to_string(),
