@@ -1,12 +1,12 @@
 //! The syntax reader: finds (name, value) pairs in the syntax code and configuration actually
 //! use, starting from a keyword hit inside the name. It understands assignments in the common
 //! languages (`=`, `:=`, `::=`, `?=`, `.=`, `||=`, `=>`, with type annotations and Go's
-//! `var x T =`), object, dict and struct fields, JSON/YAML/TOML/ini/properties, XML elements and
-//! attributes, call arguments (`getenv("X", "v")`, `define('X', 'v')`, Android
-//! `buildConfigField 'String', 'X', '"v"'`), env defaults (`${X:-v}`,
-//! `X || "v"`, `X ?? "v"`), CLI flags (`--password v`), query strings (`?api_key=v`), Terraform
-//! variable defaults, and pairs written inside a string (`"{\"token\": \"v\"}"`,
-//! `"password=v"`).
+//! `var x T =`), object, dict and struct fields, JSON/YAML (one-line block scalars too)/TOML/
+//! ini/properties, XML elements and attributes, call arguments (`getenv("X", "v")`,
+//! `define('X', 'v')`, Android `buildConfigField 'String', 'X', '"v"'`), env defaults
+//! (`${X:-v}`, `X || "v"`, `X ?? "v"`), CLI flags (`--password v`), query strings
+//! (`?api_key=v`), Terraform variable defaults, and pairs written inside a string
+//! (`"{\"token\": \"v\"}"`, `"password=v"`).
 //!
 //! Unquoted values are read only where they are values: in configuration files, in a string,
 //! after a flag or a query-string `=`. In source code an unquoted right-hand side is an
@@ -526,6 +526,11 @@ fn value_at(bytes: &[u8], p: usize, syntax: FileSyntax, colon: bool) -> Option<R
             return None;
         }
     }
+    if colon && syntax == FileSyntax::Config {
+        if let Some(header_end) = block_scalar_header(bytes, v) {
+            return one_line_block(bytes, header_end + 1);
+        }
+    }
     let start = string_prefix_end(bytes, v);
     match bytes.get(start) {
         Some(&q) if is_quote(q) => quoted_value(bytes, start),
@@ -540,6 +545,39 @@ fn value_at(bytes: &[u8], p: usize, syntax: FileSyntax, colon: bool) -> Option<R
         }
         _ => None,
     }
+}
+
+/// `|`, `>-`, `|+2` at `p` ending its line: a YAML block scalar's header. Returns the index of
+/// the line break.
+fn block_scalar_header(bytes: &[u8], p: usize) -> Option<usize> {
+    if !matches!(bytes.get(p), Some(b'|') | Some(b'>')) {
+        return None;
+    }
+    let header_end = p + bytes[p..].iter().position(|&b| b == b'\n')?;
+    let header = bytes[p + 1..header_end].trim_ascii();
+    header
+        .iter()
+        .all(|b| matches!(b, b'-' | b'+' | b'1'..=b'9'))
+        .then_some(header_end)
+}
+
+/// The content of a block scalar starting at `line_start` when it is one indented line:
+/// `token: |` + newline + `  v`. A block of several lines is a certificate, a key or a script,
+/// which other rules read (or nothing should).
+fn one_line_block(bytes: &[u8], line_start: usize) -> Option<Range<usize>> {
+    let line_end = bytes[line_start..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| line_start + i);
+    let line = trim(bytes, line_start..line_end);
+    let indent = line.start - line_start;
+    // The block goes on while the next line is indented as deeply as the first.
+    let next_start = (line_end + 1).min(bytes.len());
+    let next = skip_blank(bytes, next_start);
+    let more = indent > 0
+        && next - next_start >= indent
+        && !matches!(bytes.get(next), None | Some(b'\n') | Some(b'\r'));
+    (indent > 0 && !line.is_empty() && !more && line.len() <= MAX_VALUE).then_some(line)
 }
 
 /// `os.getenv("X", "v")`, `os.environ.get("X") or "v"`, `ENV.fetch("X", "v")`, `env("X", "v")`,
@@ -912,6 +950,25 @@ mod tests {
                 "password"
             };
             assert_eq!(src(text, word), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_one_line_yaml_block_scalar_is_its_value() {
+        let v = Some(v());
+        for text in [
+            "db_password: |\n  @V\n",
+            "db_password: >-\n    @V\n",
+            "auth:\n  db_password: |\n    @V\n  user: app\n",
+        ] {
+            assert_eq!(read(text, "password", FileSyntax::Config), v, "{text}");
+        }
+        for text in [
+            // Several lines (a key, a script), or nothing indented under the marker.
+            "db_password: |\n  @V\n  @V\n",
+            "db_password: |\n@V\n",
+        ] {
+            assert_eq!(read(text, "password", FileSyntax::Config), None, "{text}");
         }
     }
 
