@@ -537,9 +537,14 @@ fn quoted_value(bytes: &[u8], open: usize) -> Option<Range<usize>> {
     if !is_quote(q) {
         return None;
     }
-    // `"""` or `''`: a docstring or an empty string.
     if bytes.get(open + 1) == Some(&q) {
-        return None;
+        // `''` is an empty string; `"""…"""` a multiline string (Python, TOML, Kotlin).
+        let triple = bytes.get(open + 2) == Some(&q);
+        return if triple {
+            triple_quoted(bytes, open + 3, q)
+        } else {
+            None
+        };
     }
     let start = open + 1;
     let limit = (start + MAX_VALUE + 1).min(bytes.len());
@@ -553,6 +558,16 @@ fn quoted_value(bytes: &[u8], open: usize) -> Option<Range<usize>> {
         }
     }
     None
+}
+
+/// The contents of a `"""` (or `'''`) string from `start`, blank edges trimmed: `secret = """`
+/// + newline + `v"""` binds `v`. A docstring or a text block holds spaces or several lines,
+/// which the value classifier does not judge, so only a single token comes out as a value.
+fn triple_quoted(bytes: &[u8], start: usize, q: u8) -> Option<Range<usize>> {
+    let limit = (start + MAX_VALUE + 3).min(bytes.len());
+    let close = memchr::memmem::find(&bytes[start.min(limit)..limit], &[q, q, q])?;
+    let value = trim(bytes, start..start + close);
+    (!value.is_empty()).then_some(value)
 }
 
 /// An unquoted value from `p` to the first byte in `stops`; none when empty or too long.
@@ -770,6 +785,8 @@ mod tests {
             r#"<add key="db_password" value="@V" />"#,
             r#"db_password = r"@V""#,
             "credentials {\n    username 'deploy'\n    db_password '@V'\n}",
+            "db_password = \"\"\"\n@V\"\"\"",
+            "db_password = '''@V\n'''",
         ] {
             assert_eq!(src(text, "password"), v, "{text}");
         }
