@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{Detector, Input, Rule};
+use super::{Detector, Finding, Input, Rule};
 
 /// One example that did not behave as its rule says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +16,8 @@ pub struct ExampleFailure {
 }
 
 /// Checks every example of `rule` against `detector` (which must contain the rule). Each
-/// positive example must yield a finding of this rule; each negative example must not.
+/// positive example must yield a finding of this rule (or, for a decoder rule, of the rule its
+/// decoded text matched); each negative example must not.
 pub fn check_examples(detector: &Detector, rule: &Rule) -> Vec<ExampleFailure> {
     let mut failures = Vec::new();
     let path = rule.spec.example_path.as_deref().map(Path::new);
@@ -45,7 +46,7 @@ pub fn check_examples(detector: &Detector, rule: &Rule) -> Vec<ExampleFailure> {
     }
     for (i, ex) in rule.spec.examples.iter().enumerate() {
         let found = scan(ex);
-        if !found.iter().any(|f| f.rule.id == rule.id()) {
+        if !found.iter().any(|f| f.rule.id == rule.id()) && !decoded_match(rule, ex, &found) {
             let others: Vec<&str> = found.iter().map(|f| f.rule.id.as_str()).collect();
             failures.push(ExampleFailure {
                 rule: rule.id().to_string(),
@@ -60,7 +61,8 @@ pub fn check_examples(detector: &Detector, rule: &Rule) -> Vec<ExampleFailure> {
         }
     }
     for (i, ex) in rule.spec.negative_examples.iter().enumerate() {
-        if scan(ex).iter().any(|f| f.rule.id == rule.id()) {
+        let found = scan(ex);
+        if found.iter().any(|f| f.rule.id == rule.id()) || decoded_match(rule, ex, &found) {
             failures.push(ExampleFailure {
                 rule: rule.id().to_string(),
                 positive: false,
@@ -70,4 +72,18 @@ pub fn check_examples(detector: &Detector, rule: &Rule) -> Vec<ExampleFailure> {
         }
     }
     failures
+}
+
+/// A decoder rule reports what its decoded text holds under the rule that matched there (a
+/// base64-encoded PEM key is a `pem-private-key` finding), so its example behaves when a
+/// finding covers exactly the bytes this rule's regex captures.
+fn decoded_match(rule: &Rule, text: &str, found: &[Finding]) -> bool {
+    if rule.decoder.is_none() || rule.spec.regex.is_empty() {
+        return false;
+    }
+    let captured = rule
+        .regex()
+        .captures(text.as_bytes())
+        .and_then(|c| c.get(rule.secret_group()));
+    captured.is_some_and(|m| found.iter().any(|f| f.span == m.range()))
 }
