@@ -560,9 +560,9 @@ fn quoted_value(bytes: &[u8], open: usize) -> Option<Range<usize>> {
     None
 }
 
-/// The contents of a `"""` (or `'''`) string from `start`, blank edges trimmed: `secret = """`
-/// + newline + `v"""` binds `v`. A docstring or a text block holds spaces or several lines,
-/// which the value classifier does not judge, so only a single token comes out as a value.
+/// The contents of a `"""` (or `'''`) string from `start`, blank edges trimmed, so `secret =
+/// """` with `v"""` on the next line binds `v`. A docstring or a text block holds spaces or
+/// several lines, which the value classifier does not judge: only a single token is a value.
 fn triple_quoted(bytes: &[u8], start: usize, q: u8) -> Option<Range<usize>> {
     let limit = (start + MAX_VALUE + 3).min(bytes.len());
     let close = memchr::memmem::find(&bytes[start.min(limit)..limit], &[q, q, q])?;
