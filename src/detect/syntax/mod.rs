@@ -4,8 +4,8 @@
 //! `var x T =`), object, dict and struct fields, JSON/YAML/TOML/ini/properties, XML elements and
 //! attributes, call arguments (`getenv("X", "v")`, `define('X', 'v')`), env defaults (`${X:-v}`,
 //! `X || "v"`, `X ?? "v"`), CLI flags (`--password v`), query strings (`?api_key=v`), Terraform
-//! variable defaults, and pairs written inside a string (`"{\"token\": \"v\"}"`,
-//! `"password=v"`).
+//! variable defaults, pairs written inside a string (`"{\"token\": \"v\"}"`,
+//! `"password=v"`), and a `"""` multiline string holding one token.
 //!
 //! Unquoted values are read only where they are values: in configuration files, in a string,
 //! after a flag or a query-string `=`. In source code an unquoted right-hand side is an
