@@ -430,7 +430,12 @@ fn value_at(bytes: &[u8], p: usize, syntax: FileSyntax, colon: bool) -> Option<R
         Some(_) if syntax == FileSyntax::Config => {
             // `NAME=v # comment`, `name: v`; TOML and YAML strings were handled above.
             let stops: &[u8] = if colon { b" \t\r\n#" } else { b" \t\r\n#;" };
-            unquoted(bytes, v, stops)
+            let value = unquoted(bytes, v, stops)?;
+            // `password: keep empty` is a YAML string with spaces, or prose: no one token.
+            // (`NAME=v cmd` stays a value: a shell command run with `NAME` set.)
+            let after = skip_blank(bytes, value.end);
+            let prose = colon && !matches!(bytes.get(after), None | Some(b'\r' | b'\n' | b'#'));
+            (!prose).then_some(value)
         }
         _ => None,
     }
