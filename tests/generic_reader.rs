@@ -250,6 +250,45 @@ fn environment_defaults_continuations_macros_and_xml_attributes_bind_values() {
     assert_eq!(found.len(), want.len(), "unexpected findings: {found:?}");
 }
 
+/// `"""` strings (TOML, Python, Kotlin) hold a value on the line after the name; a docstring or
+/// a text block in them is prose, not a value. A digest-length hex token after `Bearer` is the
+/// token, not a checksum.
+#[test]
+fn multiline_strings_and_hex_bearer_tokens_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "config/service.toml",
+        &format!(
+            "[billing]\nclient_secret = \"\"\"\n{}\"\"\"\napi_token = \"\"\"\nRead the token from the vault.\"\"\"\n",
+            base62(41, 40)
+        ),
+    );
+    write(
+        dir.path(),
+        "scripts/deploy.sh",
+        &format!(
+            "curl -H \"Authorization: Bearer {}\" https://api.acme.io/v1\n",
+            common::fake::text(42, 40, b"0123456789abcdef")
+        ),
+    );
+    let found = findings(dir.path(), &[]);
+    assert!(
+        has(
+            &found,
+            "config/service.toml",
+            3,
+            "generic-secret-assignment"
+        ),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "scripts/deploy.sh", 1, "generic-bearer-token"),
+        "{found:?}"
+    );
+    assert_eq!(found.len(), 2, "unexpected findings: {found:?}");
+}
+
 #[test]
 fn extensionless_files_read_unquoted_values_and_text_files_do_not() {
     let dir = tempfile::tempdir().unwrap();

@@ -31,7 +31,8 @@ fn is_rules_finding(rule: &Rule, finding: &Finding, text: &[u8]) -> bool {
 }
 
 /// Checks every example of `rule` against `detector` (which must contain the rule). Each
-/// positive example must yield a finding of this rule; each negative example must not.
+/// positive example must yield a finding of this rule (or, for a decoder rule, of the rule its
+/// decoded text matched); each negative example must not.
 pub fn check_examples(detector: &Detector, rule: &Rule) -> Vec<ExampleFailure> {
     let mut failures = Vec::new();
     let path = rule.spec.example_path.as_deref().map(Path::new);

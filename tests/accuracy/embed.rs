@@ -396,6 +396,18 @@ pub fn line_syntaxes() -> Vec<LineSyntax> {
             },
         },
         LineSyntax {
+            name: "toml-multiline",
+            path: "config/service.toml",
+            named: true,
+            render: |r, d, var, c, t| {
+                d.raw(&format!("[{}]\nregion = \"us-east-1\"\n", r.word()));
+                companion_line(d, c, |k, v| format!("{} = \"{v}\"\n", lower(k)));
+                d.raw(&format!("{} = \"\"\"\n", lower(var)))
+                    .val(t)
+                    .raw("\"\"\"\ndescription = \"\"\"\nThe billing service.\"\"\"\n");
+            },
+        },
+        LineSyntax {
             name: "ini",
             path: "setup.cfg",
             named: true,

@@ -5,8 +5,9 @@
 //! ini/properties, XML elements and attributes, call arguments (`getenv("X", "v")`,
 //! `define('X', 'v')`, Android `buildConfigField 'String', 'X', '"v"'`), env defaults
 //! (`${X:-v}`, `X || "v"`, `X ?? "v"`), CLI flags (`--password v`), query strings
-//! (`?api_key=v`), Terraform variable defaults, and pairs written inside a string
-//! (`"{\"token\": \"v\"}"`, `"password=v"`).
+//! (`?api_key=v`), Terraform variable defaults, name/value entries (`- name: X` / `value: v`),
+//! pairs written inside a string (`"{\"token\": \"v\"}"`, `"password=v"`), and a `"""`
+//! multiline string holding one token.
 //!
 //! Unquoted values are read only where they are values: in configuration files, in a string,
 //! after a flag or a query-string `=`. In source code an unquoted right-hand side is an
@@ -541,7 +542,12 @@ fn value_at(bytes: &[u8], p: usize, syntax: FileSyntax, colon: bool) -> Option<R
         Some(_) if syntax == FileSyntax::Config => {
             // `NAME=v # comment`, `name: v`; TOML and YAML strings were handled above.
             let stops: &[u8] = if colon { b" \t\r\n#" } else { b" \t\r\n#;" };
-            unquoted(bytes, v, stops)
+            let value = unquoted(bytes, v, stops)?;
+            // `password: keep empty` is a YAML string with spaces, or prose: no one token.
+            // (`NAME=v cmd` stays a value: a shell command run with `NAME` set.)
+            let after = skip_blank(bytes, value.end);
+            let prose = colon && !matches!(bytes.get(after), None | Some(b'\r' | b'\n' | b'#'));
+            (!prose).then_some(value)
         }
         _ => None,
     }
@@ -681,9 +687,14 @@ fn quoted_value(bytes: &[u8], open: usize) -> Option<Range<usize>> {
     if !is_quote(q) {
         return None;
     }
-    // `"""` or `''`: a docstring or an empty string.
     if bytes.get(open + 1) == Some(&q) {
-        return None;
+        // `''` is an empty string; `"""…"""` a multiline string (Python, TOML, Kotlin).
+        let triple = bytes.get(open + 2) == Some(&q);
+        return if triple {
+            triple_quoted(bytes, open + 3, q)
+        } else {
+            None
+        };
     }
     let start = open + 1;
     let limit = (start + MAX_VALUE + 1).min(bytes.len());
@@ -697,6 +708,16 @@ fn quoted_value(bytes: &[u8], open: usize) -> Option<Range<usize>> {
         }
     }
     None
+}
+
+/// The contents of a `"""` (or `'''`) string from `start`, blank edges trimmed, so `secret =
+/// """` with `v"""` on the next line binds `v`. A docstring or a text block holds spaces or
+/// several lines, which the value classifier does not judge: only a single token is a value.
+fn triple_quoted(bytes: &[u8], start: usize, q: u8) -> Option<Range<usize>> {
+    let limit = (start + MAX_VALUE + 3).min(bytes.len());
+    let close = memchr::memmem::find(&bytes[start.min(limit)..limit], &[q, q, q])?;
+    let value = trim(bytes, start..start + close);
+    (!value.is_empty()).then_some(value)
 }
 
 /// An unquoted value from `p` to the first byte in `stops`; none when empty or too long.
@@ -917,6 +938,8 @@ mod tests {
             r#"<add key="db_password" value="@V" />"#,
             r#"db_password = r"@V""#,
             "credentials {\n    username 'deploy'\n    db_password '@V'\n}",
+            "db_password = \"\"\"\n@V\"\"\"",
+            "db_password = '''@V\n'''",
         ] {
             assert_eq!(src(text, "password"), v, "{text}");
         }
