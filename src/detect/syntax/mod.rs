@@ -1019,6 +1019,18 @@ mod tests {
     }
 
     #[test]
+    fn an_unquoted_value_followed_by_more_words_is_prose() {
+        for text in ["# password: keep empty", "db:\n  password: see the wiki\n"] {
+            assert_eq!(read(text, "password", FileSyntax::Config), None, "{text}");
+        }
+        // A shell command run with the variable set keeps its value.
+        assert_eq!(
+            read("DB_PASSWORD=@V ./migrate", "PASSWORD", FileSyntax::Config),
+            Some(v())
+        );
+    }
+
+    #[test]
     fn a_dsl_value_binds_only_at_the_start_of_a_line() {
         assert_eq!(src("say the password '@V' aloud", "password"), None);
     }
