@@ -2,9 +2,9 @@
 //! long window (the old `pem-private-key` `.{40,16000}?` cost ~3 s per header) turns a 90 KB
 //! staged file into a 15-second commit and a language server that lags on every edit.
 //!
-//! For each rule alone and each of its keywords, three pathological inputs — the keyword then
-//! one line of base64, the keyword then one repeated character, and the keyword repeated with
-//! spaces — are scanned at a small and a large size. Wall-clock limits would be flaky on a shared
+//! For each rule alone and each of its keywords, pathological inputs — the keyword then one line
+//! of base64, the keyword then one repeated character, the keyword repeated with spaces, and one
+//! long minified line of `"keyword", ` or `keyword: | ` — are scanned at a small and a large size. Wall-clock limits would be flaky on a shared
 //! CI machine, so the check is on the shape: the time per byte at the large size may not exceed
 //! three times the time per byte at the small size (best of several runs, ten times the size),
 //! and no rule may fall under a floor far below any build's speed. Throughput is printed;
@@ -57,10 +57,24 @@ fn inputs(keyword: &str, header: Option<&str>, size: usize) -> Vec<(&'static str
     same.push_str(&"A".repeat(size.saturating_sub(same.len())));
     let unit = format!("{keyword} ");
     let dense = unit.repeat(size / unit.len().max(1) + 1);
+    // Minified code on one long line: the keyword as a quoted name followed by a comma
+    // (`"token", `), and as a field opening a YAML block scalar (`token: | `), at every hit.
+    let listed = format!("\"{keyword}\", ");
+    let listed = listed.repeat(size / listed.len().max(1) + 1);
+    let block = format!("{keyword}: | ");
+    let block = block.repeat(size / block.len().max(1) + 1);
     let mut out = vec![
         ("keyword + one-line base64", b64.into_bytes()),
         ("keyword + repeated character", same.into_bytes()),
         ("repeated keyword", dense.into_bytes()),
+        (
+            "repeated quoted keyword and comma, one line",
+            listed.into_bytes(),
+        ),
+        (
+            "repeated keyword and block-scalar marker, one line",
+            block.into_bytes(),
+        ),
     ];
     if let Some(h) = header {
         let mut one = format!("{h}\n");

@@ -25,6 +25,8 @@ use std::{ops::Range, path::Path};
 const MAX_NAME: usize = 96;
 /// Longest quoted or unquoted value read.
 const MAX_VALUE: usize = 1024;
+/// Longest type argument of an Android build field (`String`, `boolean`, `int`).
+const ANDROID_TYPE_MAX: usize = 16;
 /// How far a Terraform `variable "x" {` block is searched for its `default`.
 const BLOCK_LOOKAHEAD: usize = 400;
 
@@ -277,24 +279,21 @@ fn quoted_name(
 /// '"v"'`, `buildConfigField("String", "API_KEY", "\"v\"")`, `resValue "string", "api_key", "v"`.
 /// The name string whose opening quote is at `open` is the call's second argument.
 fn android_field_before(bytes: &[u8], open: usize) -> bool {
-    let line_start = bytes[..open]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let before = bytes[line_start..open].trim_ascii();
-    let Some(type_arg) = before.strip_suffix(b",") else {
+    // Parsed backwards from the name a few bytes at a time (`,`, the quoted type, the callee),
+    // so a megabyte minified line with `"token", ` at every hit stays linear.
+    let Some(type_arg) = bytes[..open].trim_ascii_end().strip_suffix(b",") else {
         return false;
     };
     let call = type_arg.trim_ascii_end();
-    let Some(type_open) = call.len().checked_sub(1).and_then(|end| {
-        let q = call[end];
-        is_quote(q)
-            .then(|| call[..end].iter().rposition(|&b| b == q))
-            .flatten()
-    }) else {
+    let Some(&q) = call.last().filter(|&&q| is_quote(q)) else {
         return false;
     };
-    let callee = call[..type_open].trim_ascii_end();
+    let end = call.len() - 1;
+    let from = end.saturating_sub(ANDROID_TYPE_MAX + 1);
+    let Some(type_open) = call[from..end].iter().rposition(|&b| b == q) else {
+        return false;
+    };
+    let callee = call[..from + type_open].trim_ascii_end();
     let callee = callee.strip_suffix(b"(").unwrap_or(callee).trim_ascii_end();
     callee.ends_with(b"buildConfigField") || callee.ends_with(b"resValue")
 }
@@ -496,7 +495,9 @@ fn annotation_end(bytes: &[u8], from: usize) -> Option<usize> {
                 }
                 return Some(i + 1);
             }
-            b if b.is_ascii_alphanumeric() || b" \t&'<>[],.*?|_:".contains(&b) => {}
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => {}
+            b' ' | b'\t' | b'&' | b'\'' | b'<' | b'>' | b'[' | b']' | b',' | b'.' | b'*' | b'?'
+            | b'|' | b'_' | b':' => {}
             _ => return None,
         }
     }
@@ -559,7 +560,9 @@ fn block_scalar_header(bytes: &[u8], p: usize) -> Option<usize> {
     if !matches!(bytes.get(p), Some(b'|') | Some(b'>')) {
         return None;
     }
-    let header_end = p + bytes[p..].iter().position(|&b| b == b'\n')?;
+    // A header is a few bytes (`|`, `>-`, `|+2`): the line break is looked for only there.
+    let near = &bytes[p..(p + 8).min(bytes.len())];
+    let header_end = p + near.iter().position(|&b| b == b'\n')?;
     let header = bytes[p + 1..header_end].trim_ascii();
     header
         .iter()
@@ -571,10 +574,13 @@ fn block_scalar_header(bytes: &[u8], p: usize) -> Option<usize> {
 /// `token: |` + newline + `  v`. A block of several lines is a certificate, a key or a script,
 /// which other rules read (or nothing should).
 fn one_line_block(bytes: &[u8], line_start: usize) -> Option<Range<usize>> {
-    let line_end = bytes[line_start..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |i| line_start + i);
+    // A line longer than a value is no value: the search for its end stops there.
+    let limit = (line_start + MAX_VALUE + 64).min(bytes.len());
+    let line_end = match bytes[line_start..limit].iter().position(|&b| b == b'\n') {
+        Some(i) => line_start + i,
+        None if limit == bytes.len() => limit,
+        None => return None,
+    };
     let line = trim(bytes, line_start..line_end);
     let indent = line.start - line_start;
     // The block goes on while the next line is indented as deeply as the first.
