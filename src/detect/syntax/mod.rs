@@ -175,10 +175,10 @@ fn entry_value(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Option<
     if bytes.get(p) == Some(&b',') {
         p = skip_blank(bytes, p + 1);
     }
-    let mut line_breaks = 0;
+    let mut line_broken = false;
     while let Some(&b) = bytes.get(p) {
         match b {
-            b'\n' if line_breaks == 0 => line_breaks += 1,
+            b'\n' if !line_broken => line_broken = true,
             b'\r' | b' ' | b'\t' => {}
             _ => break,
         }
