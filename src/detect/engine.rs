@@ -245,12 +245,23 @@ fn judge(
                     return None;
                 }
             }
-            if rule.spec.random && !looks_random(secret) {
-                return None;
-            }
-            if rule.spec.password_value
-                && value::classify(NameKind::Password, secret, Names::shared()).is_none()
-            {
+            if rule.spec.password_value {
+                // A password is judged as the syntax reader judges a `password = "…"` value;
+                // `random` then asks for the reader's generated tier, so one shape can warn on
+                // generated passwords and leave person-chosen ones to an opt-in twin rule.
+                // A rule that allows hex (a 40-hex API key in a `.netrc`) judges a hash-shaped
+                // value as a key would be judged, not as a password that looks like a digest.
+                let kind = if rule.spec.allow_hex && is_hash_like(secret) {
+                    NameKind::Secret
+                } else {
+                    NameKind::Password
+                };
+                match value::classify(kind, secret, Names::shared()) {
+                    None => return None,
+                    Some(Tier::Human) if rule.spec.random => return None,
+                    Some(_) => {}
+                }
+            } else if rule.spec.random && !looks_random(secret) {
                 return None;
             }
         }

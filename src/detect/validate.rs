@@ -152,13 +152,10 @@ fn jwt(token: &[u8]) -> bool {
 fn armored_body(block: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(block);
     let mut body = Vec::new();
-    for line in text
-        .split(['\n', '\r'])
-        .map(|l| l.trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ','))
-    {
-        // Keys pasted into code often keep literal `\n` escapes.
+    for line in text.split(['\n', '\r']).map(literal_text) {
+        // Keys pasted into code often keep literal `\n` (or `\r\n`) escapes.
         for piece in line.split("\\n") {
-            let piece = piece.trim();
+            let piece = piece.trim().trim_end_matches("\\r");
             if piece.is_empty() || piece.starts_with("-----") || piece.contains(':') {
                 continue;
             }
@@ -166,6 +163,26 @@ fn armored_body(block: &[u8]) -> Vec<u8> {
         }
     }
     body
+}
+
+/// A line of an armoured block without the code around it: the quotes of a string literal and
+/// the operator that joins it to the next (`"MIIE…\n" +`, PHP's `.`, a leading `+ "…"`, Python's
+/// implicit `'…'`), so a key split across concatenated strings reads as its base64 alone. An
+/// operator counts only when a space or a quote sets it apart, as `+` is also a base64 digit.
+fn literal_text(line: &str) -> &str {
+    let is_edge = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ',' | ';');
+    let mut line = line.trim_matches(is_edge);
+    if let Some(rest) = line.strip_suffix(['+', '.']) {
+        if rest.ends_with(is_edge) {
+            line = rest.trim_matches(is_edge);
+        }
+    }
+    if let Some(rest) = line.strip_prefix(['+', '.']) {
+        if rest.starts_with(is_edge) {
+            line = rest.trim_matches(is_edge);
+        }
+    }
+    line
 }
 
 /// A PEM private key whose body decodes to DER starting with a SEQUENCE. Traditional encrypted
@@ -417,6 +434,43 @@ mod tests {
         let mut public = vec![0x30, 0x82, 0x01, 0x22, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86];
         public.resize(4 + 0x122, 0x3c);
         assert!(!pem_private_key(pem(&public).as_bytes()));
+    }
+
+    #[test]
+    fn pem_split_across_concatenated_strings_is_read_as_one_body() {
+        let mut key = vec![
+            0x30, 0x82, 0x04, 0xa0, 0x02, 0x01, 0x00, 0x02, 0x82, 0x01, 0x01,
+        ];
+        key.resize(4 + 0x4a0, 0x6b);
+        let b64 = STANDARD.encode(&key);
+        let lines: Vec<&str> = b64
+            .as_bytes()
+            .chunks(64)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        let armour = |line_of: &dyn Fn(&str) -> String| {
+            let mut text = line_of("-----BEGIN RSA PRIVATE KEY-----");
+            for l in &lines {
+                text.push_str(&line_of(l));
+            }
+            text + "    \"-----END RSA PRIVATE KEY-----"
+        };
+        let java = armour(&|l| format!("    \"{l}\\n\" +\n"));
+        let python = armour(&|l| format!("    '{l}\\n'\n"));
+        let php = armour(&|l| format!("  \"{l}\\r\\n\" .\n"));
+        // The capture starts at the armour, so the first line holds only the closing quote.
+        let first_line_open = java.trim_start().trim_start_matches('"').to_string();
+        for text in [&java, &python, &php, &first_line_open] {
+            assert!(pem_private_key(text.as_bytes()), "{text}");
+        }
+        // Concatenation does not make a public key a private one.
+        let mut public = vec![0x30, 0x82, 0x01, 0x22, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86];
+        public.resize(4 + 0x122, 0x3c);
+        let text = format!(
+            "-----BEGIN RSA PRIVATE KEY-----\\n\" +\n  \"{}\\n\" +\n  \"-----END RSA PRIVATE KEY-----",
+            STANDARD.encode(&public)
+        );
+        assert!(!pem_private_key(text.as_bytes()));
     }
 
     #[test]

@@ -726,6 +726,24 @@ pub fn block_syntaxes() -> Vec<BlockSyntax> {
             },
         },
         BlockSyntax {
+            name: "java-concatenated",
+            path: "src/main/java/com/acme/Keys.java",
+            render: |_, d, t| {
+                d.raw("final class Keys {\n    static final String SIGNING_KEY =\n");
+                let lines: Vec<&str> = t.text.lines().collect();
+                let start = d.text.len() + "        \"".len();
+                let mut end = start;
+                for (i, line) in lines.iter().enumerate() {
+                    d.raw("        \"").raw(line);
+                    end = d.text.len();
+                    d.raw("\\n\"")
+                        .raw(if i + 1 < lines.len() { " +\n" } else { ";\n" });
+                }
+                d.raw("}\n");
+                d.plant_range(start..end);
+            },
+        },
+        BlockSyntax {
             name: "go-raw-string",
             path: "internal/auth/testdata.go",
             render: |_, d, t| {

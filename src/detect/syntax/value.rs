@@ -346,7 +346,7 @@ fn is_location(v: &[u8]) -> bool {
         || FILE_EXTS
             .iter()
             .any(|e| lower.ends_with(e) && lower.len() > e.len())
-        || (v.len() < 80 && v.iter().filter(|&&b| b == b'/').count() >= 3)
+        || (v.len() < 80 && v.iter().filter(|&&b| b == b'/').count() >= 3 && !is_base64_key(v))
     {
         return true;
     }
@@ -372,6 +372,21 @@ fn is_location(v: &[u8]) -> bool {
             tld || ext
         });
     dotted
+}
+
+/// Base64 key material that happens to hold several `/` (`jB3s/Qw9Lz/Xc8K+p/Tn2R…=`): one
+/// long unbroken alphabet run with all three classes, segments that are not words. A path's
+/// segments are words or names.
+fn is_base64_key(v: &[u8]) -> bool {
+    v.len() >= 24
+        && v.iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(b))
+        && v.iter().any(u8::is_ascii_uppercase)
+        && v.iter().any(u8::is_ascii_lowercase)
+        && v.iter().any(u8::is_ascii_digit)
+        && !v
+            .split(|&b| b == b'/')
+            .any(|segment| segment.len() >= 3 && is_wordy(segment))
 }
 
 /// A value that spells a credential word is a label or an env-var name (`"PASSWORD"`,
@@ -480,6 +495,7 @@ mod tests {
         // dash, an upper-case key id with a colon-free random tail.
         for v in [
             "hBT5WZEj8ZoOv6TYJsfWq7MxTEQopZO5/IT49EX/XQ8=",
+            "q8Zr/Vx3Lm9T/2kWp+Qe/R7nBd4Y=",
             "Zk3q9VxLm2Rt8Wp4==",
             "Qx7-Lm2Rt8Wp4ZkVb9Tn",
             "a8Kq2-Xv9Lm3-Rt7Wp4Zn",
@@ -542,6 +558,8 @@ mod tests {
             "private_rsa_pkcs1.pem",
             "my-app/22a0-stage-150819_185942.war",
             "test/20211126/us-east-2/s3/aws4_request",
+            "src/Main/Java8/Foo",
+            "Acme/Billing/Invoice2/v3",
             "00000000-0000-4000-8000-000000000123",
             "cHJpdmF0ZUtleQo=",
             "?InterpolationInJSX",
