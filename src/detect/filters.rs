@@ -88,7 +88,7 @@ impl Filters {
 
     /// Templates, dummies and masked values.
     pub fn is_placeholder(&self, secret: &[u8]) -> bool {
-        self.placeholders.is_match(secret) || is_degenerate(secret)
+        self.placeholders.is_match(secret) || is_angle_placeholder(secret) || is_degenerate(secret)
     }
 
     /// Environment and secret-manager lookups.
@@ -107,6 +107,17 @@ impl Filters {
             .and_then(|n| n.to_str())
             .is_some_and(|n| self.lockfiles.iter().any(|l| l == n))
     }
+}
+
+/// `<your key>`, `<token`, `key>` (a placeholder cut by the capture), `-->`: angle brackets that
+/// open before they close, or stand at an edge. A generated password may hold one `<` or `>`
+/// between other characters (`k>qX`), which is not a placeholder.
+fn is_angle_placeholder(secret: &[u8]) -> bool {
+    let opens = secret.iter().position(|&b| b == b'<');
+    let closes = secret.iter().rposition(|&b| b == b'>');
+    matches!((opens, closes), (Some(o), Some(c)) if o < c)
+        || secret.first().is_some_and(|b| matches!(b, b'<' | b'>'))
+        || secret.last().is_some_and(|b| matches!(b, b'<' | b'>'))
 }
 
 fn placeholder_automaton<S: AsRef<[u8]>>(fragments: &[S]) -> AhoCorasick {
@@ -274,8 +285,14 @@ pub fn looks_random(secret: &[u8]) -> bool {
         return false;
     }
     // Format strings, templates and calls: `{password}`, `{0}`, `getpass()`, `%(pw)s`.
-    let has = |c: u8| secret.contains(&c);
-    if (has(b'{') && has(b'}')) || (has(b'(') && has(b')')) || secret.starts_with(b"%") {
+    // A bracket closed before any opens (`}/vYR)T`) is a generated password's symbol.
+    let encloses = |open: u8, close: u8| {
+        secret
+            .iter()
+            .position(|&b| b == open)
+            .is_some_and(|i| secret[i..].contains(&close))
+    };
+    if encloses(b'{', b'}') || encloses(b'(', b')') || secret.starts_with(b"%") {
         return false;
     }
     if is_email(secret) || is_version(secret) {
@@ -481,6 +498,9 @@ mod tests {
             "changeme",
             "${OPENAI_API_KEY}",
             "{{ api_key }}",
+            "<your-key-here>",
+            "key>",
+            "<token",
             "sk-proj-****abcd",
             "aaaaaaaaaaaa",
             "1234567890",
@@ -490,6 +510,10 @@ mod tests {
                 f.is_placeholder(p.as_bytes()),
                 "{p} should be a placeholder"
             );
+        }
+        // One angle bracket inside a generated password is one of its symbols.
+        for p in ["Kq8v>Lm2Rx9zQ7pW", "7xDx}vYR&k<qXG3CF@vy"] {
+            assert!(!f.is_placeholder(p.as_bytes()), "{p} is not a placeholder");
         }
         // Real prefix, filler body.
         for p in [

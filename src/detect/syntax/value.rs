@@ -252,6 +252,9 @@ fn is_publishable(v: &[u8]) -> bool {
 /// Code, not a literal: a member access (`creds.SessionToken`), a call, an index, a YAML tag,
 /// alias or block marker, a shell substitution, a boolean or null.
 fn is_expression(v: &[u8]) -> bool {
+    if is_symbol_soup(v) {
+        return false;
+    }
     if matches!(
         v[0],
         b'!' | b'*'
@@ -323,6 +326,43 @@ fn is_expression(v: &[u8]) -> bool {
                 && part.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
         });
     member && !v.iter().any(u8::is_ascii_digit)
+}
+
+/// A generated password drawn from every printable class (`7`D'}/vYR)T;W\5]EB…`): letters of
+/// both cases, digits and many distinct symbols, with brackets that do not pair up. Code, even
+/// a fragment of it, opens a bracket before it closes one; a password generator does not care.
+fn is_symbol_soup(v: &[u8]) -> bool {
+    if v.len() < 16
+        || !v.iter().any(u8::is_ascii_uppercase)
+        || !v.iter().any(u8::is_ascii_lowercase)
+        || !v.iter().any(u8::is_ascii_digit)
+    {
+        return false;
+    }
+    let mut symbols: Vec<u8> = v.iter().copied().filter(u8::is_ascii_punctuation).collect();
+    symbols.sort_unstable();
+    symbols.dedup();
+    if symbols.len() < 6 {
+        return false;
+    }
+    let mut open = Vec::new();
+    for &b in v {
+        match b {
+            b'(' | b'[' | b'{' => open.push(b),
+            b')' | b']' | b'}' => {
+                let opener = match b {
+                    b')' => b'(',
+                    b']' => b'[',
+                    _ => b'{',
+                };
+                if open.pop() != Some(opener) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    !open.is_empty()
 }
 
 /// A path, URL, host name or e-mail address: where a credential is, not what it is.
@@ -583,6 +623,27 @@ mod tests {
             for kind in [NameKind::Password, NameKind::Secret] {
                 assert_eq!(judge(kind, v), None, "{v} under {kind:?}");
             }
+        }
+    }
+
+    #[test]
+    fn symbol_dense_generated_passwords_are_not_code() {
+        // Brackets that close before they open, from a password generator's full alphabet.
+        for v in [
+            "7`D'}/vYR)T;W\\5]EBrf;_&k>qX??]G&3CF=;@vyrVBp[$_hK4^?{qT/EglJe",
+            "Zx9]pQ(w#4Lk!m7^Rt2&",
+        ] {
+            assert!(is_symbol_soup(v.as_bytes()), "{v}");
+            assert_eq!(judge(NameKind::Secret, v), Some(Tier::Generated), "{v}");
+        }
+        // Code keeps its brackets paired, and a value with few symbols is not a generator's.
+        for v in [
+            "items[0].get(key)+{a:1}",
+            "fn(Ab1, Cd2)[Ef3]{Gh4}",
+            "Ab1]Cd2]Ef3]Gh4]Ij5]",
+        ] {
+            assert!(!is_symbol_soup(v.as_bytes()), "{v}");
+            assert_eq!(judge(NameKind::Secret, v), None, "{v}");
         }
     }
 }
