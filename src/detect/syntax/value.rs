@@ -252,7 +252,7 @@ fn is_publishable(v: &[u8]) -> bool {
 /// Code, not a literal: a member access (`creds.SessionToken`), a call, an index, a YAML tag,
 /// alias or block marker, a shell substitution, a boolean or null.
 fn is_expression(v: &[u8]) -> bool {
-    if is_symbol_soup(v) {
+    if is_symbol_soup(v) && !has_text_escape(v) {
         return false;
     }
     if matches!(
@@ -275,15 +275,18 @@ fn is_expression(v: &[u8]) -> bool {
     ) {
         return true;
     }
-    // Calls, indexes, generics and templates: `NotRequired[str]`, `Option<String>`; a
-    // backtick is markup or a shell substitution (`:attr:` + backtick in reST); byte
-    // escapes (`\x9b\xbe…`) are a test vector written out, not a pasted credential, and a
-    // line break or tab escape (`some\r\nkey`) is text: tokens hold neither.
-    if v.iter().any(|b| b"()[]<>{}`".contains(b))
+    // Calls, indexes, generics and templates: `NotRequired[str]`, `Option<String>`; a pair
+    // of backticks is markup or a shell substitution, as is a reST role (`:attr:` + backtick)
+    // cut at its closing quote; a lone one elsewhere is a password's symbol (`` `123QWERasdf
+    // ``); byte escapes (`\x9b\xbe…`) are a
+    // test vector written out, not a pasted credential, and a line break or tab escape
+    // (`some\r\nkey`) is text: tokens hold neither.
+    if v.iter().any(|b| b"()[]<>{}".contains(b))
+        || v.iter().filter(|&&b| b == b'`').count() >= 2
+        || v.windows(2).any(|w| w == b":`")
         || v.ends_with(b",")
         || v.ends_with(b";")
-        || v.windows(2)
-            .any(|w| w[0] == b'\\' && matches!(w[1], b'x' | b'u' | b'n' | b'r' | b't'))
+        || has_text_escape(v)
     {
         return true;
     }
@@ -326,6 +329,12 @@ fn is_expression(v: &[u8]) -> bool {
                 && part.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
         });
     member && !v.iter().any(u8::is_ascii_digit)
+}
+
+/// `\x9b`, `\u00e9`, `\n`, `\r`, `\t`: a byte or text escape written out in a literal.
+fn has_text_escape(v: &[u8]) -> bool {
+    v.windows(2)
+        .any(|w| w[0] == b'\\' && matches!(w[1], b'x' | b'u' | b'n' | b'r' | b't'))
 }
 
 /// A generated password drawn from every printable class (`7`D'}/vYR)T;W\5]EB…`): letters of
@@ -619,10 +628,21 @@ mod tests {
             "value%20with%20%27quotes%27",
             "some\\r\\n\\rkey",
             "attr:`CustomUser.USERNAME_FIELD",
+            "_5#y2L\"F4Q8z\\n\\xec]/",
         ] {
             for kind in [NameKind::Password, NameKind::Secret] {
                 assert_eq!(judge(kind, v), None, "{v} under {kind:?}");
             }
+        }
+    }
+
+    #[test]
+    fn a_lone_backtick_is_a_symbol_and_a_pair_is_markup() {
+        for v in ["`123QWERasdf", "Xq9`vLm2Rt"] {
+            assert!(judge(NameKind::Password, v).is_some(), "{v}");
+        }
+        for v in ["`hostname`-db", "run `make` first", ":attr:`Backend.key"] {
+            assert_eq!(judge(NameKind::Password, v), None, "{v}");
         }
     }
 
