@@ -275,12 +275,11 @@ fn is_expression(v: &[u8]) -> bool {
     ) {
         return true;
     }
-    // Calls, indexes, generics and templates: `NotRequired[str]`, `Option<String>`; a pair
-    // of backticks is markup or a shell substitution, as is a reST role (`:attr:` + backtick)
-    // cut at its closing quote; a lone one elsewhere is a password's symbol (`` `123QWERasdf
-    // ``); byte escapes (`\x9b\xbe…`) are a
-    // test vector written out, not a pasted credential, and a line break or tab escape
-    // (`some\r\nkey`) is text: tokens hold neither.
+    // Calls, indexes, generics and templates: `NotRequired[str]`, `Option<String>`. A pair of
+    // backticks is markup or a shell substitution, as is a reST role (`:attr:` + backtick)
+    // cut at its closing quote; a lone backtick elsewhere is a password's symbol. Byte escapes
+    // (`\x9b\xbe…`) are a test vector written out, not a pasted credential, and a line break
+    // or tab escape (`some\r\nkey`) is text: tokens hold neither.
     if v.iter().any(|b| b"()[]<>{}".contains(b))
         || v.iter().filter(|&&b| b == b'`').count() >= 2
         || v.windows(2).any(|w| w == b":`")
@@ -348,10 +347,11 @@ fn is_symbol_soup(v: &[u8]) -> bool {
     {
         return false;
     }
-    let mut symbols: Vec<u8> = v.iter().copied().filter(u8::is_ascii_punctuation).collect();
-    symbols.sort_unstable();
-    symbols.dedup();
-    if symbols.len() < 6 {
+    let mut seen = [false; 128];
+    for &b in v.iter().filter(|b| b.is_ascii_punctuation()) {
+        seen[usize::from(b)] = true;
+    }
+    if seen.iter().filter(|&&s| s).count() < 6 {
         return false;
     }
     let mut open = Vec::new();
