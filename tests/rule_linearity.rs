@@ -20,9 +20,9 @@ const SMALL: usize = 50 * 1024;
 const LARGE: usize = 500 * 1024;
 /// A floor per rule and input, under what any build reaches (a debug build scans the whole set
 /// at ~55 MB/s, its slowest input, a one-line run of YAML block-scalar markers, at ~3 MB/s; a
-/// value under the floor is measured again, longer, before it fails), and far over a window-bound blow-up like 0.1.0's
-/// `pem-private-key` `.{40,16000}?`, which is linear in the number of headers but ~3 s each
-/// (~0.01 MB/s): the ratio alone would not see that.
+/// value under the floor is measured again, longer, before it fails), and far over a
+/// window-bound blow-up like 0.1.0's `pem-private-key` `.{40,16000}?`, which is linear in the
+/// number of headers but ~3 s each (~0.01 MB/s): the ratio alone would not see that.
 const MIN_RULE_MB_PER_S: f64 = 2.0;
 /// How much worse than linear the large input may scale before it counts as super-linear.
 const MAX_RATIO: f64 = 3.0;

@@ -113,11 +113,16 @@ impl Filters {
 /// open before they close, or stand at an edge. A generated password may hold one `<` or `>`
 /// between other characters (`k>qX`), which is not a placeholder.
 fn is_angle_placeholder(secret: &[u8]) -> bool {
-    let opens = secret.iter().position(|&b| b == b'<');
-    let closes = secret.iter().rposition(|&b| b == b'>');
-    matches!((opens, closes), (Some(o), Some(c)) if o < c)
+    encloses(secret, b'<', b'>')
         || secret.first().is_some_and(|b| matches!(b, b'<' | b'>'))
         || secret.last().is_some_and(|b| matches!(b, b'<' | b'>'))
+}
+
+/// `open` occurs, and `close` somewhere after it: a bracket pair around something.
+fn encloses(s: &[u8], open: u8, close: u8) -> bool {
+    s.iter()
+        .position(|&b| b == open)
+        .is_some_and(|i| s[i..].contains(&close))
 }
 
 fn placeholder_automaton<S: AsRef<[u8]>>(fragments: &[S]) -> AhoCorasick {
@@ -286,13 +291,7 @@ pub fn looks_random(secret: &[u8]) -> bool {
     }
     // Format strings, templates and calls: `{password}`, `{0}`, `getpass()`, `%(pw)s`.
     // A bracket closed before any opens (`}/vYR)T`) is a generated password's symbol.
-    let encloses = |open: u8, close: u8| {
-        secret
-            .iter()
-            .position(|&b| b == open)
-            .is_some_and(|i| secret[i..].contains(&close))
-    };
-    if encloses(b'{', b'}') || encloses(b'(', b')') || secret.starts_with(b"%") {
+    if encloses(secret, b'{', b'}') || encloses(secret, b'(', b')') || secret.starts_with(b"%") {
         return false;
     }
     if is_email(secret) || is_version(secret) {

@@ -58,7 +58,7 @@ pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
     if is_hash_like(v) {
         // A UUID or a digest-length hex string: a key when the name says key/token/secret,
         // more likely a stored hash under a password name.
-        let degenerate = distinct(v) <= 4 || mostly_zeros(v);
+        let degenerate = distinct(v.iter().copied()) <= 4 || mostly_zeros(v);
         return match kind {
             _ if degenerate => None,
             NameKind::Secret => Some(Tier::Generated),
@@ -179,10 +179,10 @@ fn mostly_zeros(v: &[u8]) -> bool {
     v.iter().filter(|&&b| b == b'0').count() * 10 >= v.len() * 6
 }
 
-fn distinct(v: &[u8]) -> usize {
+fn distinct(v: impl IntoIterator<Item = u8>) -> usize {
     let mut seen = [false; 128];
-    v.iter()
-        .filter(|&&b| !std::mem::replace(&mut seen[b as usize & 127], true))
+    v.into_iter()
+        .filter(|&b| !std::mem::replace(&mut seen[b as usize & 127], true))
         .count()
 }
 
@@ -347,11 +347,7 @@ fn is_symbol_soup(v: &[u8]) -> bool {
     {
         return false;
     }
-    let mut seen = [false; 128];
-    for &b in v.iter().filter(|b| b.is_ascii_punctuation()) {
-        seen[usize::from(b)] = true;
-    }
-    if seen.iter().filter(|&&s| s).count() < 6 {
+    if distinct(v.iter().copied().filter(u8::is_ascii_punctuation)) < 6 {
         return false;
     }
     let mut open = Vec::new();
