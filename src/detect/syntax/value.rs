@@ -280,7 +280,8 @@ fn is_expression(v: &[u8]) -> bool {
     // cut at its closing quote; a lone backtick elsewhere is a password's symbol. Byte escapes
     // (`\x9b\xbe…`) are a test vector written out, not a pasted credential, and a line break
     // or tab escape (`some\r\nkey`) is text: tokens hold neither.
-    if v.iter().any(|b| b"()[]<>{}".contains(b))
+    if v.iter().any(|b| b"()[]{}".contains(b))
+        || (v.iter().any(|b| b"<>".contains(b)) && !has_lone_angle(v))
         || v.iter().filter(|&&b| b == b'`').count() >= 2
         || v.windows(2).any(|w| w == b":`")
         || v.ends_with(b",")
@@ -330,6 +331,26 @@ fn is_expression(v: &[u8]) -> bool {
     member && !v.iter().any(u8::is_ascii_digit)
 }
 
+/// One `<` or `>` inside a long value drawn from every class (`1fH@:ZM9TB<rKrmG,sNm`): a
+/// password's symbol. Code compares or points with it (`i<n`, `->`, `=>`, `<=`), generics and
+/// markup pair it (`Vec<u8>`), and short values are too small to tell.
+fn has_lone_angle(v: &[u8]) -> bool {
+    let angles = v.iter().filter(|b| b"<>".contains(b)).count();
+    angles == 1
+        && is_mixed_class(v)
+        && !v
+            .windows(2)
+            .any(|w| matches!(w, b"->" | b"=>" | b"<=" | b">=" | b"<-" | b"<<" | b">>"))
+}
+
+/// Twelve or more characters with capitals, small letters and digits all present.
+fn is_mixed_class(v: &[u8]) -> bool {
+    v.len() >= 12
+        && v.iter().any(u8::is_ascii_uppercase)
+        && v.iter().any(u8::is_ascii_lowercase)
+        && v.iter().any(u8::is_ascii_digit)
+}
+
 /// `\x9b`, `\u00e9`, `\n`, `\r`, `\t`: a byte or text escape written out in a literal.
 fn has_text_escape(v: &[u8]) -> bool {
     v.windows(2)
@@ -376,7 +397,9 @@ fn is_location(v: &[u8]) -> bool {
         return true;
     }
     // An ARN names a resource (`arn:aws:kms:…:key/…`); `%2F` / `%40` are an URL-encoded path
-    // or address (a SigV4 credential scope `AKID%2F20150830%2F…`); commas make a list.
+    // or address (a SigV4 credential scope `AKID%2F20150830%2F…`); commas make a list, unless
+    // the value mixes every class like a generated password (`IoCVvQ2hmsCf,jdpypYl`) or a
+    // list of keys, secret either way.
     let lower = v.to_ascii_lowercase();
     // A file name (`private_rsa.pem`, `creds.json`) or a path of several segments.
     const FILE_EXTS: &[&[u8]] = &[
@@ -400,7 +423,7 @@ fn is_location(v: &[u8]) -> bool {
         || lower
             .windows(3)
             .any(|w| w == b"%2f" || w == b"%40" || w == b"%20" || w == b"%27")
-        || v.contains(&b',')
+        || (v.contains(&b',') && !is_mixed_class(v))
     {
         return true;
     }
@@ -460,12 +483,14 @@ fn names_itself(v: &[u8]) -> bool {
 /// Letters only, or a camelCase/snake_case identifier without digits: `userInput`, `hunter`,
 /// `login_form`. Passwords that are plain words are reported only when they carry a digit or
 /// a symbol, or stand alone (checked by the caller).
+/// Mixed-case letters that make no words (`yqDVtkqPECriaLRi`) are a generator's, not a name.
 fn is_identifier_like(v: &[u8]) -> bool {
     let letters_only = v.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_');
     let humps = v
         .windows(2)
         .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
-    letters_only && (humps || v.contains(&b'_') || v.len() > 12)
+    let generated_letters = v.len() >= 12 && humps && !v.contains(&b'_') && !is_wordy(v);
+    letters_only && !generated_letters && (humps || v.contains(&b'_') || v.len() > 12)
 }
 
 /// Mostly made of words: `keywardFingerprint/v1`, `x-amz-server-side-encryption-customer-key`.
@@ -495,14 +520,27 @@ fn is_wordy(v: &[u8]) -> bool {
             i += 1;
         }
         let run = &v[start..i];
-        // Words are 3..=16 letters with a vowel; a capitals-only run is a word only when
-        // short (`MD`, `AWS`): long capital runs are base32.
+        // Words are 3..=16 letters with a vowel and no more than four consonants in a row
+        // (`strength`); a capitals-only run is a word only when short (`MD`, `AWS`): long
+        // capital runs are base32. A random lowercase run (`fyupslmlcq`) has a vowel too, but
+        // long consonant clusters.
         let word_len = if upper_run { 3..=4 } else { 3..=16 };
-        if word_len.contains(&run.len()) && run.iter().any(|b| b"aeiouAEIOU".contains(b)) {
+        if word_len.contains(&run.len())
+            && run.iter().any(|b| b"aeiouAEIOU".contains(b))
+            && longest_consonant_cluster(run) <= 4
+        {
             covered += run.len();
         }
     }
     covered * 10 >= v.len() * 7
+}
+
+/// The longest run of consonants (`y` counts as a vowel here: `rhythm`, `crypto`).
+fn longest_consonant_cluster(run: &[u8]) -> usize {
+    run.split(|b| b"aeiouyAEIOUY".contains(b))
+        .map(<[u8]>::len)
+        .max()
+        .unwrap_or(0)
 }
 
 fn has_digit_or_symbol(v: &[u8]) -> bool {
@@ -546,6 +584,61 @@ mod tests {
             "a8Kq2-Xv9Lm3-Rt7Wp4Zn",
         ] {
             assert_eq!(judge(NameKind::Secret, v), Some(Tier::Generated), "{v}");
+        }
+    }
+
+    #[test]
+    fn a_lone_angle_or_a_comma_in_a_generated_password_is_a_symbol() {
+        for v in [
+            "1fH@:ZM9TB<rKrmG,sNm",
+            "IoCVvQ2hmsCf,jdpypYl",
+            "Qw8>zLp3Tk9vXr2m",
+        ] {
+            assert!(judge(NameKind::Secret, v).is_some(), "{v}");
+        }
+        // Comparisons, arrows, generics, and lists of names keep their meaning.
+        for v in [
+            "count<maxItems2",
+            "Vec<Option2Abc>",
+            "self->tokenValue2X",
+            "HS256,RS256,ES256",
+            "read,write,admin",
+            "Foo=>Bar9zzzzzzz",
+        ] {
+            assert_eq!(judge(NameKind::Secret, v), None, "{v}");
+        }
+    }
+
+    #[test]
+    fn random_lowercase_runs_are_not_words() {
+        // Lowercase-and-digit tokens have vowels in their letter runs, but consonant clusters no
+        // word has; words keep theirs short (`strength`, `encryption`).
+        let token = "9s2fyupslmlcq4efijcf8z7r7pn0r25wfuh5vmpbrhoxkv1dgjoc8ebhmhzfxhcb";
+        assert!(!is_wordy(token.as_bytes()));
+        assert_eq!(judge(NameKind::Secret, token), Some(Tier::Generated));
+        for v in [
+            "strength-of-encryption",
+            "x-amz-server-side-encryption",
+            "keywardFingerprint/v1",
+        ] {
+            assert!(is_wordy(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn mixed_case_letters_without_words_are_passwords_not_names() {
+        // A generator's letters-only password has case humps but makes no words; an identifier
+        // (`userPasswordInput`, `getAuthTokenValue`) does.
+        assert_eq!(
+            judge(NameKind::Password, "yqDVtkqPECriaLRi"),
+            Some(Tier::Human)
+        );
+        for v in [
+            "userPasswordInput",
+            "getAuthTokenValue",
+            "passwordConfirmationField",
+        ] {
+            assert_eq!(judge(NameKind::Password, v), None, "{v}");
         }
     }
 
