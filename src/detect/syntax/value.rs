@@ -360,9 +360,11 @@ fn has_text_escape(v: &[u8]) -> bool {
 /// A generated password drawn from every printable class (`7`D'}/vYR)T;W\5]EB…`): letters of
 /// both cases, digits and many distinct symbols, with brackets that do not pair up. Code, even
 /// a fragment of it, opens a bracket before it closes one; a password generator does not care.
+/// Django's key alphabet has no capitals (`#ogo_(*v*k014zog402@!o@6imr…`): a long value of
+/// small letters, digits and symbols counts too.
 fn is_symbol_soup(v: &[u8]) -> bool {
-    if v.len() < 16
-        || !v.iter().any(u8::is_ascii_uppercase)
+    let has_upper = v.iter().any(u8::is_ascii_uppercase);
+    if v.len() < if has_upper { 16 } else { 40 }
         || !v.iter().any(u8::is_ascii_lowercase)
         || !v.iter().any(u8::is_ascii_digit)
     {
@@ -607,6 +609,16 @@ mod tests {
         ] {
             assert_eq!(judge(NameKind::Secret, v), None, "{v}");
         }
+    }
+
+    #[test]
+    fn django_style_keys_with_unpaired_brackets_are_values() {
+        // 50 characters of Django's alphabet: small letters, digits, symbols, a lone `(`.
+        let key = "#ogo_(*v*k014zog402@!o@6imr33t5d+v0mdpoou^uau14h1-";
+        assert!(is_symbol_soup(key.as_bytes()));
+        assert_eq!(judge(NameKind::Secret, key), Some(Tier::Generated));
+        // Short lowercase code keeps its brackets meaningful.
+        assert!(!is_symbol_soup(b"a=(b+c)*d;e[f]!g%2"));
     }
 
     #[test]
