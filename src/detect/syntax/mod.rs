@@ -267,6 +267,8 @@ fn quoted_name(
         // `os.environ.get("TOKEN") or "v"`: the fallback of an environment read.
         Some(b')') if in_call && env_call_before(bytes, open) => default_after(bytes, q + 1),
         Some(b'{') => terraform_default(bytes, q + 1),
+        // Java's XML properties (`Properties.storeToXML`): `<entry key="db.password">v</entry>`.
+        Some(b'>') if bytes[..open].ends_with(b"key=") => element_text(bytes, q + 1),
         Some(b'v') if bytes[q..].starts_with(b"value=") || bytes[q..].starts_with(b"value =") => {
             let eq = q + bytes[q..].iter().position(|&b| b == b'=')? + 1;
             quoted_value(bytes, skip_blank(bytes, eq))
@@ -349,7 +351,12 @@ fn xml_element(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
         }
         _ => return None,
     };
-    let start = close + 1;
+    element_text(bytes, close + 1)
+}
+
+/// An element's text from `start` (just after its opening tag) to its closing tag, trimmed;
+/// none when it holds markup.
+fn element_text(bytes: &[u8], start: usize) -> Option<Range<usize>> {
     let limit = (start + MAX_VALUE).min(bytes.len());
     let len = memchr::memmem::find(&bytes[start..limit], b"</")?;
     let v = trim(bytes, start..start + len);
@@ -942,6 +949,7 @@ mod tests {
             r#"s = "host=db;db_password=@V;""#,
             "variable \"db_password\" {\n  type = string\n  default = \"@V\"\n}",
             r#"<add key="db_password" value="@V" />"#,
+            r#"<entry key="db_password">@V</entry>"#,
             r#"db_password = r"@V""#,
             "credentials {\n    username 'deploy'\n    db_password '@V'\n}",
             "db_password = \"\"\"\n@V\"\"\"",
