@@ -511,6 +511,55 @@ pub fn line_syntaxes() -> Vec<LineSyntax> {
             },
         },
         LineSyntax {
+            name: "rust-string-from",
+            path: "src/client.rs",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!(
+                    "fn settings() -> Settings {{\n    let {} = String::from(\"",
+                    lower(var)
+                ))
+                .val(t)
+                .raw("\");\n    Settings::new()\n}\n");
+            },
+        },
+        LineSyntax {
+            name: "r-assign",
+            path: "analysis/fetch.R",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!("library(httr)\n{} <- \"", lower(var)))
+                    .val(t)
+                    .raw("\"\nres <- GET(url)\n");
+            },
+        },
+        LineSyntax {
+            name: "groovy-closure",
+            path: "app/build.gradle",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!(
+                    "android {{\n    signingConfigs {{ release {{ {} \"",
+                    camel(var)
+                ))
+                .val(t)
+                .raw("\" }} }}\n}}\n");
+            },
+        },
+        LineSyntax {
+            name: "java-xml-properties",
+            path: "conf/app-properties.xml",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!(
+                    "<?xml version=\"1.0\"?>\n<properties>\n  <entry key=\"{}\">",
+                    dotted(var)
+                ))
+                .val(t)
+                .raw("</entry>\n</properties>\n");
+            },
+        },
+        LineSyntax {
             name: "kotlin-val",
             path: "app/src/main/kotlin/Config.kt",
             named: true,

@@ -131,6 +131,17 @@ pub fn score(scanner: &Scanner, files: &[CorpusFile]) -> Report {
                         .push((plant.provider, plant.syntax, fired[i].join(",")));
                 }
             } else {
+                // `KEYWARD_ACCURACY_DUMP=DIR` keeps each missed file (fake values made at run
+                // time) for reading why it was missed.
+                if let Some(dir) = std::env::var_os("KEYWARD_ACCURACY_DUMP") {
+                    let name = format!(
+                        "{}-{}-{}.txt",
+                        rep.misses.len(),
+                        plant.provider,
+                        plant.syntax
+                    );
+                    let _ = std::fs::write(Path::new(&dir).join(name), &f.text);
+                }
                 rep.misses.push(Miss {
                     provider: plant.provider,
                     syntax: plant.syntax,

@@ -444,12 +444,19 @@ fn bare_name(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Option<Ra
             }
             value_at(bytes, q + op, syntax, false)
         }
-        // Gradle, Groovy and Ruby DSLs: `password 'v'` as the first words of a line.
-        // C and assembler macros: `#define API_KEY "v"`.
+        // Gradle, Groovy and Ruby DSLs: `password 'v'` as the first words of a line or of a
+        // closure (`release { storePassword "v" }`). C and assembler macros: `#define API_KEY "v"`.
         b'"' | b'\''
-            if q > p && (starts_line(bytes, name.start) || after_define(bytes, name.start)) =>
+            if q > p
+                && (starts_line(bytes, name.start)
+                    || after_open_brace(bytes, name.start)
+                    || after_define(bytes, name.start)) =>
         {
             quoted_value(bytes, q)
+        }
+        // R: `api_key <- "v"`.
+        b'<' if bytes[q..].starts_with(b"<-") && bytes.get(q + 2) != Some(&b'-') => {
+            value_at(bytes, q + 2, syntax, false)
         }
         b'o' if bytes[q..].starts_with(b"or ") && is_env_read(&bytes[name.clone()]) => {
             value_at(bytes, q + 2, syntax, false)
@@ -533,6 +540,14 @@ fn value_at(bytes: &[u8], p: usize, syntax: FileSyntax, colon: bool) -> Option<R
         }
         if !bytes.get(v).is_some_and(|&b| is_quote(b)) {
             return None;
+        }
+    }
+    // `String::from("v")`, `SecretString::new("v".into())`, `new String("v")`: a literal
+    // wrapped in a constructor is still the literal.
+    if let Some(inner) = wrapper_call_end(&bytes[v..]) {
+        let q = skip_blank(bytes, v + inner);
+        if bytes.get(q).is_some_and(|&b| is_quote(b)) {
+            return quoted_value(bytes, q);
         }
     }
     if colon && syntax == FileSyntax::Config {
@@ -784,6 +799,24 @@ fn codecov_badge(bytes: &[u8], at: usize) -> bool {
 }
 
 /// Is `at` the first non-blank byte of its line?
+/// The length of a string constructor call's head (`String::from(`) at the start of `s`.
+fn wrapper_call_end(s: &[u8]) -> Option<usize> {
+    const CALLS: &[&[u8]] = &[
+        b"String::from(",
+        b"SecretString::from(",
+        b"SecretString::new(",
+        b"Secret::new(",
+        b"SecretStr(",
+        b"new String(",
+    ];
+    CALLS.iter().find(|c| s.starts_with(c)).map(|c| c.len())
+}
+
+/// `{ name`: the first word of a block on the same line (a Groovy closure).
+fn after_open_brace(bytes: &[u8], at: usize) -> bool {
+    skip_blank_back(bytes, at).is_some_and(|i| bytes[i] == b'{')
+}
+
 fn starts_line(bytes: &[u8], at: usize) -> bool {
     bytes[..at]
         .iter()
@@ -950,6 +983,10 @@ mod tests {
             "variable \"db_password\" {\n  type = string\n  default = \"@V\"\n}",
             r#"<add key="db_password" value="@V" />"#,
             r#"<entry key="db_password">@V</entry>"#,
+            r#"db_password <- "@V""#,
+            r#"signingConfigs { release { db_password "@V" } }"#,
+            r#"let db_password = String::from("@V");"#,
+            r#"String db_password = new String("@V");"#,
             r#"db_password = r"@V""#,
             "credentials {\n    username 'deploy'\n    db_password '@V'\n}",
             "db_password = \"\"\"\n@V\"\"\"",

@@ -255,24 +255,35 @@ fn is_expression(v: &[u8]) -> bool {
     if is_symbol_soup(v) && !has_text_escape(v) {
         return false;
     }
-    if matches!(
-        v[0],
-        b'!' | b'*'
-            | b'&'
-            | b'|'
-            | b'>'
-            | b'{'
-            | b'['
-            | b'('
-            | b'$'
-            | b'@'
-            | b'%'
-            | b'='
-            | b'<'
-            | b':'
-            | b','
-            | b'?'
-    ) {
+    // A leading `!`, `*`, `&`, `@` or `?` marks a YAML tag, alias or anchor, a decorator or an
+    // optional (`!Ref`, `*defaults`) when a plain name follows; before a mixed-class run with
+    // more symbols it is a generated password's first character (`!kaYPMzhHAf~n6Axewjf*QL`).
+    // A leading `%` stays a format or percent-encoded text (`%C3%A7…`).
+    let password_lead = matches!(v[0], b'!' | b'*' | b'&' | b'@' | b'?')
+        && is_mixed_class(v)
+        && v[1..]
+            .iter()
+            .any(|b| !(b.is_ascii_alphanumeric() || b"_-.".contains(b)));
+    if !password_lead
+        && matches!(
+            v[0],
+            b'!' | b'*'
+                | b'&'
+                | b'|'
+                | b'>'
+                | b'{'
+                | b'['
+                | b'('
+                | b'$'
+                | b'@'
+                | b'%'
+                | b'='
+                | b'<'
+                | b':'
+                | b','
+                | b'?'
+        )
+    {
         return true;
     }
     // Calls, indexes, generics and templates: `NotRequired[str]`, `Option<String>`. A pair of
@@ -608,6 +619,27 @@ mod tests {
             "Foo=>Bar9zzzzzzz",
         ] {
             assert_eq!(judge(NameKind::Secret, v), None, "{v}");
+        }
+    }
+
+    #[test]
+    fn a_generated_password_may_start_with_a_yaml_sigil() {
+        for v in [
+            "!kaYPMzhHAf~n6Axewjf*QL",
+            "!snomxkFZh7dP!F5fNvo",
+            "*Tq8vLm2#Rx9zQw3",
+        ] {
+            assert!(judge(NameKind::Password, v).is_some(), "{v}");
+        }
+        // Tags, aliases, anchors, formats and decorators stay code.
+        for v in [
+            "!Ref DbPassword2",
+            "*defaultPassword1",
+            "&anchorName",
+            "%(password)s",
+            "@Value1",
+        ] {
+            assert_eq!(judge(NameKind::Password, v), None, "{v}");
         }
     }
 
