@@ -798,7 +798,6 @@ fn codecov_badge(bytes: &[u8], at: usize) -> bool {
         && memchr::memmem::find(before, b"badge").is_some()
 }
 
-/// Is `at` the first non-blank byte of its line?
 /// The length of a string constructor call's head (`String::from(`) at the start of `s`.
 fn wrapper_call_end(s: &[u8]) -> Option<usize> {
     const CALLS: &[&[u8]] = &[
@@ -817,6 +816,7 @@ fn after_open_brace(bytes: &[u8], at: usize) -> bool {
     skip_blank_back(bytes, at).is_some_and(|i| bytes[i] == b'{')
 }
 
+/// Is `at` the first non-blank byte of its line?
 fn starts_line(bytes: &[u8], at: usize) -> bool {
     bytes[..at]
         .iter()
