@@ -255,36 +255,25 @@ fn is_expression(v: &[u8]) -> bool {
     if is_symbol_soup(v) && !has_text_escape(v) {
         return false;
     }
+    // A leading `|`, `>`, `{`, `[`, `(`, `$`, `%`, `=`, `<`, `:` or `,` is a block marker, a
+    // substitution, a format or markup (`%s`, and `%C3%A7…` percent-encoded text, too).
+    if matches!(
+        v[0],
+        b'|' | b'>' | b'{' | b'[' | b'(' | b'$' | b'%' | b'=' | b'<' | b':' | b','
+    ) {
+        return true;
+    }
     // A leading `!`, `*`, `&`, `@` or `?` marks a YAML tag, alias or anchor, a decorator or an
     // optional (`!Ref`, `*defaults`) when a plain name follows; before a mixed-class run with
     // more symbols it is a generated password's first character (`!kaYPMzhHAf~n6Axewjf*QL`).
-    // A leading `%` stays a format or percent-encoded text (`%C3%A7…`).
-    let password_lead = matches!(v[0], b'!' | b'*' | b'&' | b'@' | b'?')
-        && is_mixed_class(v)
-        && v[1..]
-            .iter()
-            .any(|b| !(b.is_ascii_alphanumeric() || b"_-.".contains(b)));
-    if !password_lead
-        && matches!(
-            v[0],
-            b'!' | b'*'
-                | b'&'
-                | b'|'
-                | b'>'
-                | b'{'
-                | b'['
-                | b'('
-                | b'$'
-                | b'@'
-                | b'%'
-                | b'='
-                | b'<'
-                | b':'
-                | b','
-                | b'?'
-        )
-    {
-        return true;
+    if matches!(v[0], b'!' | b'*' | b'&' | b'@' | b'?') {
+        let password_lead = is_mixed_class(v)
+            && v[1..]
+                .iter()
+                .any(|b| !(b.is_ascii_alphanumeric() || b"_-.".contains(b)));
+        if !password_lead {
+            return true;
+        }
     }
     // Calls, indexes, generics and templates: `NotRequired[str]`, `Option<String>`. A pair of
     // backticks is markup or a shell substitution, as is a reST role (`:attr:` + backtick)
@@ -498,12 +487,15 @@ fn names_itself(v: &[u8]) -> bool {
 /// a symbol, or stand alone (checked by the caller).
 /// Mixed-case letters that make no words (`yqDVtkqPECriaLRi`) are a generator's, not a name.
 fn is_identifier_like(v: &[u8]) -> bool {
-    let letters_only = v.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_');
+    if !v.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_') {
+        return false;
+    }
     let humps = v
         .windows(2)
         .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
-    let generated_letters = v.len() >= 12 && humps && !v.contains(&b'_') && !is_wordy(v);
-    letters_only && !generated_letters && (humps || v.contains(&b'_') || v.len() > 12)
+    let underscore = v.contains(&b'_');
+    let generated_letters = v.len() >= 12 && humps && !underscore && !is_wordy(v);
+    !generated_letters && (humps || underscore || v.len() > 12)
 }
 
 /// Mostly made of words: `keywardFingerprint/v1`, `x-amz-server-side-encryption-customer-key`.
