@@ -322,6 +322,74 @@ fn extensionless_files_read_unquoted_values_and_text_files_do_not() {
 }
 
 #[test]
+fn markdown_config_blocks_read_unquoted_values_and_prose_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let (env, yaml, prose, code) = (
+        base62(51, 24),
+        base62(52, 24),
+        base62(53, 24),
+        base62(54, 24),
+    );
+    write(
+        dir.path(),
+        "docs/setup.md",
+        &format!(
+            "# Setup\n\n```env\nDEPLOY_TOKEN={env}\n```\n\napi_token: {prose} is what we used\n\n\
+             ~~~yaml\nauth:\n  secret: {yaml}\n~~~\n\n```python\ntoken = {code}\n```\n\n\
+             ```sh\n$ DB_USER=root DB_PASSWORD= FILTER={code} npm test\n```\n"
+        ),
+    );
+    let found = findings(dir.path(), &[]);
+    assert!(
+        has(&found, "docs/setup.md", 4, "generic-secret-assignment"),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "docs/setup.md", 11, "generic-secret-assignment"),
+        "{found:?}"
+    );
+    // Prose, a code block's unquoted expression and an empty shell assignment bind nothing.
+    assert_eq!(found.len(), 2, "{found:?}");
+}
+
+#[test]
+fn names_in_other_scripts_and_option_constants_bind_values() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "docs/servers",
+        &format!(
+            "서버 비밀번호: {}\nПароль: {}\n",
+            base62(55, 20),
+            base62(56, 20)
+        ),
+    );
+    write(
+        dir.path(),
+        "src/fetch.c",
+        &format!(
+            "curl_easy_setopt(h, CURLOPT_XOAUTH2_BEARER, \"{}\");\n\
+             curl_easy_setopt(h, CURLOPT_USERPWD, \"deploy:{}\");\n",
+            base62(57, 24),
+            base62(58, 20)
+        ),
+    );
+    let found = findings(dir.path(), &[]);
+    for (path, line) in [
+        ("docs/servers", 1),
+        ("docs/servers", 2),
+        ("src/fetch.c", 1),
+        ("src/fetch.c", 2),
+    ] {
+        assert!(
+            has(&found, path, line, "generic-secret-assignment"),
+            "{path}:{line} {found:?}"
+        );
+    }
+    assert_eq!(found.len(), 4, "{found:?}");
+}
+
+#[test]
 fn jwk_private_members_and_sql_password_forms_are_found() {
     let dir = tempfile::tempdir().unwrap();
     let b64url = |seed| {

@@ -8,7 +8,7 @@ use super::{
     lines::positions_of,
     rule::{Decoder, Rule},
     syntax::{
-        self,
+        self, fences,
         names::{NameKind, Names},
         value::{self, Tier},
         FileSyntax,
@@ -280,6 +280,13 @@ fn judge(
 fn read_pairs(det: &Detector, input: Input<'_>, hits: &[Range<usize>], out: &mut Vec<Candidate>) {
     let bytes = input.bytes;
     let file = FileSyntax::of(input.path);
+    // A Markdown document is prose, but its configuration and shell blocks are configuration.
+    let config_blocks = match input.path {
+        Some(p) if file == FileSyntax::Source && fences::is_markdown(p) && !hits.is_empty() => {
+            fences::config_blocks(bytes)
+        }
+        _ => Vec::new(),
+    };
     let names = Names::shared();
     let lockfile = input.path.is_some_and(|p| det.filters.is_lockfile(p));
     let mut last_name: Option<Range<usize>> = None;
@@ -292,7 +299,12 @@ fn read_pairs(det: &Detector, input: Input<'_>, hits: &[Range<usize>], out: &mut
             continue;
         }
         last_name = Some(name.clone());
-        let Some(pair) = syntax::read_pair(bytes, name, file) else {
+        let syntax = if fences::within(&config_blocks, name.start) {
+            FileSyntax::Config
+        } else {
+            file
+        };
+        let Some(pair) = syntax::read_pair(bytes, name, syntax) else {
             continue;
         };
         let Some(kind) = names.classify(&bytes[pair.name.clone()]) else {

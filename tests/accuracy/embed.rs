@@ -560,6 +560,45 @@ pub fn line_syntaxes() -> Vec<LineSyntax> {
             },
         },
         LineSyntax {
+            name: "markdown-env-block",
+            path: "docs/setup.md",
+            named: true,
+            render: |r, d, var, _, t| {
+                d.raw(&format!(
+                    "# Running the {} service\n\nPut this in `.env`:\n\n```env\n{var}=",
+                    r.word()
+                ))
+                .val(t)
+                .raw("\nLOG_LEVEL=info\n```\n\nThen run `make up`.\n");
+            },
+        },
+        LineSyntax {
+            name: "powershell-colon-param",
+            path: "deploy/publish.ps1",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!(
+                    "Import-Module ./Deploy.psm1\nPublish-Release -Name api -{}:",
+                    pascal(var)
+                ))
+                .val(t)
+                .raw(" -Force\n");
+            },
+        },
+        LineSyntax {
+            name: "c-option-argument",
+            path: "src/fetch.c",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!(
+                    "#include <curl/curl.h>\n\nvoid setup(CURL *h) {{\n    curl_easy_setopt(h, CURLOPT_{}, \"",
+                    var.to_ascii_uppercase()
+                ))
+                .val(t)
+                .raw("\");\n}\n");
+            },
+        },
+        LineSyntax {
             name: "kotlin-val",
             path: "app/src/main/kotlin/Config.kt",
             named: true,

@@ -16,6 +16,7 @@
 //!
 //! Pure and linear: each keyword hit reads a bounded neighbourhood once.
 
+pub mod fences;
 pub mod names;
 pub mod value;
 
@@ -100,8 +101,10 @@ pub struct Pair {
     pub value: Range<usize>,
 }
 
+/// Names are ASCII identifiers, dotted and dashed keys, or words in another script
+/// (`비밀번호`, `пароль`): any byte of a multi-byte UTF-8 character counts.
 fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.') || !b.is_ascii()
 }
 
 fn is_quote(b: u8) -> bool {
@@ -132,8 +135,16 @@ pub fn name_around(bytes: &[u8], hit: Range<usize>) -> Option<Range<usize>> {
 
 /// Reads the value bound to the name at `name`, if the syntax around it binds one.
 pub fn read_pair(bytes: &[u8], name: Range<usize>, syntax: FileSyntax) -> Option<Pair> {
-    let value =
+    let mut value =
         read_value_for(bytes, &name, syntax).or_else(|| entry_value(bytes, &name, syntax))?;
+    // `CURLOPT_USERPWD`, `userpwd`: the value is `user:password`; the password is judged.
+    if bytes[name.clone()]
+        .to_ascii_lowercase()
+        .ends_with(b"userpwd")
+    {
+        let colon = memchr::memchr(b':', &bytes[value.clone()])?;
+        value.start += colon + 1;
+    }
     (!value.is_empty()).then_some(Pair { name, value })
 }
 
@@ -380,11 +391,11 @@ fn shell_default(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
     }
 }
 
-/// `--password v`, `--token=v`, `-password 'v'`.
+/// `--password v`, `--token=v`, `-password 'v'`, PowerShell's `-Password:v`.
 fn flag_value(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
     let p = name.end;
     let v = match bytes.get(p) {
-        Some(b'=') => p + 1,
+        Some(b'=') | Some(b':') => p + 1,
         Some(b' ') | Some(b'\t') => skip_blank(bytes, p),
         _ => return None,
     };
@@ -432,7 +443,14 @@ fn bare_name(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Option<Ra
             if let Some(eq) = annotation_end(bytes, q + 1) {
                 return value_at(bytes, eq, syntax, false);
             }
-            value_at(bytes, q + 1, syntax, true)
+            let value = value_at(bytes, q + 1, syntax, true)?;
+            // `(password: v)` in a document: the parenthesis closes around the pair.
+            let in_parens = name.start > 0 && bytes[name.start - 1] == b'(';
+            Some(if in_parens && bytes[value.end - 1] == b')' {
+                value.start..value.end - 1
+            } else {
+                value
+            })
         }
         b'=' | b'?' | b'.' | b'|' | b'+' | b'!' => {
             let op = operator_len(&bytes[q..])?;
@@ -454,6 +472,14 @@ fn bare_name(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Option<Ra
         {
             quoted_value(bytes, q)
         }
+        // An option constant and its value as a call's last two arguments:
+        // `curl_easy_setopt(curl, CURLOPT_PASSWORD, "v")`, `curl_setopt($ch, CURLOPT_USERPWD,
+        // 'user:v')`.
+        b',' if is_option_constant(bytes, name) => {
+            let open = skip_blank(bytes, q + 1);
+            let value = quoted_value(bytes, open)?;
+            (bytes.get(skip_blank(bytes, value.end + 1)) == Some(&b')')).then_some(value)
+        }
         // R: `api_key <- "v"`.
         b'<' if bytes[q..].starts_with(b"<-") && bytes.get(q + 2) != Some(&b'-') => {
             value_at(bytes, q + 2, syntax, false)
@@ -472,6 +498,16 @@ fn bare_name(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Option<Ra
         }
         _ => None,
     }
+}
+
+/// An upper-case constant that follows another argument (`, CURLOPT_PASSWORD`): an option
+/// passed by name. A constant that opens the argument list (`(ENV_TOKEN_FILE, "/t")`) is a
+/// tuple or a lookup, not an option.
+fn is_option_constant(bytes: &[u8], name: &Range<usize>) -> bool {
+    let constant = bytes[name.clone()]
+        .iter()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_');
+    constant && skip_blank_back(bytes, name.start).is_some_and(|i| bytes[i] == b',')
 }
 
 /// `process.env.X`, `import.meta.env.X`, `ENV.X`, `os.environ.X`: a name read from the
@@ -563,6 +599,16 @@ fn value_at(bytes: &[u8], p: usize, syntax: FileSyntax, colon: bool) -> Option<R
             (end - start - 2 <= MAX_VALUE).then_some(start + 2..end)
         }
         Some(_) if syntax == FileSyntax::Config => {
+            // `MYSQL_PASSWORD= FILTER=x npm test`: a tight `NAME=` followed by a blank is an
+            // empty shell assignment; what follows is the next word (`ini` writes `a = v`).
+            let tight_empty = !colon
+                && v > p
+                && p >= 2
+                && bytes[p - 1] == b'='
+                && !matches!(bytes[p - 2], b' ' | b'\t');
+            if tight_empty {
+                return None;
+            }
             // `NAME=v # comment`, `name: v`; TOML and YAML strings were handled above.
             let stops: &[u8] = if colon { b" \t\r\n#" } else { b" \t\r\n#;" };
             let value = unquoted(bytes, v, stops)?;
@@ -997,14 +1043,59 @@ mod tests {
     }
 
     #[test]
+    fn an_option_constant_binds_the_last_argument() {
+        for text in [
+            r#"curl_easy_setopt(curl, CURLOPT_PROXYPASSWORD, "@V");"#,
+            r#"curl_setopt($ch, CURLOPT_USERPWD, 'deploy:@V');"#,
+        ] {
+            assert_eq!(src(text, "CURLOPT"), Some(v()), "{text}");
+        }
+        for text in [
+            // The constant opens a tuple, the value is not the last argument, or it is a name.
+            r#"env = [(ENV_VAR_TOKEN_FILE, "/token.jwt")]"#,
+            r#"setopt(curl, CURLOPT_PASSWORD, "@V", flags)"#,
+            r#"setopt(curl, CurlOpt_Password, "@V")"#,
+            r#"curl_setopt($ch, CURLOPT_USERPWD, $credentials);"#,
+        ] {
+            let word = ["TOKEN", "CURLOPT", "CurlOpt"]
+                .into_iter()
+                .find(|w| text.contains(w))
+                .unwrap();
+            assert_eq!(src(text, word), None, "{text}");
+        }
+    }
+
+    #[test]
     fn config_files_read_unquoted_values_and_source_does_not() {
-        for text in ["DB_PASSWORD=@V", "db:\n  password: @V # prod"] {
+        for text in [
+            "DB_PASSWORD=@V",
+            "db:\n  password: @V # prod",
+            "ssh admin@db (password:@V)",
+            "Connect-Db -Password:@V -Force",
+        ] {
             assert_eq!(
                 read(text, "password", FileSyntax::Config),
                 Some(v()),
                 "{text}"
             );
         }
+        assert_eq!(
+            read("관리자 비밀번호: @V", "비밀번호", FileSyntax::Config),
+            Some(v())
+        );
+        assert_eq!(
+            read("db_password = @V", "password", FileSyntax::Config),
+            Some(v())
+        );
+        // An empty shell assignment before the next one binds nothing.
+        assert_eq!(
+            read(
+                "DB_USER=root DB_PASSWORD= FILTER=@V npm test",
+                "PASSWORD",
+                FileSyntax::Config
+            ),
+            None
+        );
         for text in [
             "    SessionToken: creds.SessionToken,",
             "cvc_token: NotRequired[str]",

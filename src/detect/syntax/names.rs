@@ -135,19 +135,33 @@ impl Names {
 }
 
 /// Lowercase words of a name: split at anything not a letter or digit and at camelCase humps
-/// (`APIKey` → `api`, `key`); digits are dropped (`password2`, `s3Key`).
+/// (`APIKey` → `api`, `key`); digits are dropped (`password2`, `s3Key`). A run of non-ASCII
+/// text is a word of its own (`비밀번호`, `пароль`), lowercased as Unicode.
 pub fn split_words(name: &[u8]) -> Vec<String> {
     let mut words = Vec::new();
-    let mut cur = String::new();
-    let flush = |cur: &mut String, words: &mut Vec<String>| {
-        if !cur.is_empty() {
-            words.push(std::mem::take(cur).to_ascii_lowercase());
+    let mut cur: Vec<u8> = Vec::new();
+    let flush = |cur: &mut Vec<u8>, words: &mut Vec<String>| {
+        if cur.is_empty() {
+            return;
         }
+        let word = std::mem::take(cur);
+        words.push(if word.is_ascii() {
+            String::from_utf8(word)
+                .expect("ASCII is UTF-8")
+                .to_ascii_lowercase()
+        } else {
+            String::from_utf8_lossy(&word).to_lowercase()
+        });
     };
     for (i, &b) in name.iter().enumerate() {
-        if !b.is_ascii_alphabetic() {
+        let ascii_letter = b.is_ascii_alphabetic();
+        if !ascii_letter && b.is_ascii() {
             flush(&mut cur, &mut words);
             continue;
+        }
+        // Between ASCII letters and other text: `password비번` is two words.
+        if cur.last().is_some_and(|&p| p.is_ascii() != b.is_ascii()) {
+            flush(&mut cur, &mut words);
         }
         if b.is_ascii_uppercase() && !cur.is_empty() {
             let prev = name[i - 1];
@@ -157,7 +171,7 @@ pub fn split_words(name: &[u8]) -> Vec<String> {
                 flush(&mut cur, &mut words);
             }
         }
-        cur.push(b as char);
+        cur.push(b);
     }
     flush(&mut cur, &mut words);
     words
@@ -176,6 +190,14 @@ mod tests {
             ["spring", "datasource", "password"]
         );
         assert_eq!(split_words(b"--auth-token"), ["auth", "token"]);
+        assert_eq!(
+            split_words("DB_Пароль.password비번".as_bytes()),
+            ["db", "пароль", "password", "비번"]
+        );
+        assert_eq!(
+            split_words("mot_de_passé".as_bytes()),
+            ["mot", "de", "pass", "é"]
+        );
         assert_eq!(
             split_words(b"AWS_SECRET_ACCESS_KEY"),
             ["aws", "secret", "access", "key"]
