@@ -52,6 +52,17 @@ pub(super) fn scan(det: &Detector, input: Input<'_>, depth: usize) -> Vec<Findin
             run_rule(det, rule_idx, rule, bytes, w, depth, &mut candidates);
         }
     }
+    // Names in other scripts are written in documents and configuration (a wiki page, a
+    // README, a YAML file), rarely in code: only those are searched for them.
+    let reader_on = det.reader_rules.generated.is_some() || det.reader_rules.human.is_some();
+    if reader_on && syntax::names_other_scripts(input.path) {
+        let script_hits = Names::shared().script_word_hits(bytes);
+        if !script_hits.is_empty() {
+            reader_hits.extend(script_hits);
+            reader_hits.sort_by_key(|r| (r.start, r.end));
+            reader_hits.dedup();
+        }
+    }
     if !reader_hits.is_empty() {
         read_pairs(det, input, &reader_hits, &mut candidates);
     }

@@ -94,6 +94,23 @@ impl FileSyntax {
     }
 }
 
+/// Is the file at `path` a document or configuration, where names may be written in another
+/// script (`비밀번호: v` on a wiki page or in YAML)? Text without a path is.
+pub fn names_other_scripts(path: Option<&Path>) -> bool {
+    let Some(p) = path else {
+        return true;
+    };
+    let ext = p
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let document = matches!(
+        ext.as_str(),
+        "md" | "markdown" | "mdx" | "txt" | "rst" | "adoc" | "asciidoc" | "html" | "htm" | "wiki"
+    );
+    document || FileSyntax::of(path) == FileSyntax::Config
+}
+
 /// One name bound to one value, as byte ranges of the buffer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pair {
@@ -138,10 +155,8 @@ pub fn read_pair(bytes: &[u8], name: Range<usize>, syntax: FileSyntax) -> Option
     let mut value =
         read_value_for(bytes, &name, syntax).or_else(|| entry_value(bytes, &name, syntax))?;
     // `CURLOPT_USERPWD`, `userpwd`: the value is `user:password`; the password is judged.
-    if bytes[name.clone()]
-        .to_ascii_lowercase()
-        .ends_with(b"userpwd")
-    {
+    let n = &bytes[name.clone()];
+    if n.len() >= 7 && n[n.len() - 7..].eq_ignore_ascii_case(b"userpwd") {
         let colon = memchr::memchr(b':', &bytes[value.clone()])?;
         value.start += colon + 1;
     }
@@ -1226,5 +1241,15 @@ mod tests {
             );
         }
         assert_eq!(FileSyntax::of(None), FileSyntax::Config);
+        for (p, yes) in [
+            ("wiki/servers.md", true),
+            ("conf/app.yaml", true),
+            ("notes.txt", true),
+            ("credentials", true),
+            ("src/app.js", false),
+            ("data/strings.json", false),
+        ] {
+            assert_eq!(names_other_scripts(Some(Path::new(p))), yes, "{p}");
+        }
     }
 }

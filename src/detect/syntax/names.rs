@@ -3,7 +3,9 @@
 //! (`rules/names.toml`, embedded by `build.rs`); this module only splits a name into words and
 //! applies it.
 
-use std::collections::HashSet;
+use std::{collections::HashSet, ops::Range};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::super::builtin::{StaticNames, BUILTIN_NAMES};
 
@@ -26,6 +28,10 @@ pub struct Names {
     not_before: HashSet<&'static str>,
     not_names: HashSet<&'static str>,
     not_password_values: HashSet<&'static str>,
+    /// The credential words written in other scripts (`비밀번호`, `пароль`), found by their own
+    /// pass over text that is not ASCII: in the rules' keyword automaton their bytes would
+    /// grow every state's transition table, and so slow every scan.
+    script_words: AhoCorasick,
 }
 
 impl Names {
@@ -49,7 +55,29 @@ impl Names {
             not_before: set(n.not_before),
             not_names: set(n.not_names),
             not_password_values: set(n.not_password_values),
+            script_words: AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(
+                    n.password_words
+                        .iter()
+                        .chain(n.secret_words)
+                        .filter(|w| !w.is_ascii())
+                        // Cyrillic and other cased scripts: the capitalised form too.
+                        .flat_map(|w| [w.to_string(), capitalised(w)]),
+                )
+                .expect("script words are plain literals"),
         }
+    }
+
+    /// Where a credential word in a non-Latin script occurs in `bytes` (none in ASCII text).
+    pub fn script_word_hits(&self, bytes: &[u8]) -> Vec<Range<usize>> {
+        if bytes.is_ascii() {
+            return Vec::new();
+        }
+        self.script_words
+            .find_iter(bytes)
+            .map(|m| m.range())
+            .collect()
     }
 
     /// The name, or its ending (`token_cache_key` ends in `cache_key`, `test_ppa_key` in
@@ -132,6 +160,15 @@ impl Names {
                 .contains(v.to_ascii_lowercase().as_str())
         })
     }
+}
+
+/// `пароль` → `Пароль`.
+fn capitalised(w: &str) -> String {
+    let mut chars = w.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Lowercase words of a name: split at anything not a letter or digit and at camelCase humps
@@ -228,6 +265,19 @@ mod tests {
             wrong.is_empty(),
             "wrongly taken for credential names: {wrong:?}"
         );
+    }
+
+    #[test]
+    fn words_in_other_scripts_are_found_in_text_that_is_not_ascii() {
+        let names = Names::builtin();
+        let text = "DB 비밀번호: x\nПароль: y\npassword: z";
+        let hits: Vec<&str> = names
+            .script_word_hits(text.as_bytes())
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(hits, ["비밀번호", "Пароль"]);
+        assert!(names.script_word_hits(b"password: z").is_empty());
     }
 
     #[test]
