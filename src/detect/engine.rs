@@ -267,7 +267,10 @@ fn judge(
                 } else {
                     NameKind::Password
                 };
-                match value::classify(kind, secret, Names::shared()) {
+                // A URL's userinfo is percent-encoded (`pass%2Eword`): what it spells is judged.
+                let spelled: std::borrow::Cow<[u8]> =
+                    percent_encoding::percent_decode(secret).into();
+                match value::classify(kind, &spelled, Names::shared()) {
                     None => return None,
                     Some(Tier::Human) if rule.spec.random => return None,
                     Some(_) => {}

@@ -463,7 +463,15 @@ fn is_base64_key(v: &[u8]) -> bool {
 /// `"api_key"`, `"DB_PASSWORD_FIELD"`, `"__TOKEN__"`), not a credential.
 fn names_itself(v: &[u8]) -> bool {
     let lower = v.to_ascii_lowercase();
-    let has = |w: &[u8]| lower.windows(w.len()).any(|x| x == w);
+    // `pass.word`, `pass-word`: spelled with a separator inside, still the word.
+    let letters: Vec<u8> = lower
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_alphanumeric)
+        .collect();
+    let has = |w: &[u8]| {
+        lower.windows(w.len()).any(|x| x == w) || letters.windows(w.len()).any(|x| x == w)
+    };
     // `mset_key2`, `cache-key-v1`: an identifier that names a key.
     if has(b"_key") || has(b"key_") || has(b"-key") || has(b"key-") {
         return true;
@@ -736,6 +744,8 @@ mod tests {
             "openapi-spec-2022-11-28-v1",
             "private_rsa_pkcs1.pem",
             "my-app/22a0-stage-150819_185942.war",
+            "pass.word",
+            "Pass-Word1",
             "test/20211126/us-east-2/s3/aws4_request",
             "src/Main/Java8/Foo",
             "Acme/Billing/Invoice2/v3",
