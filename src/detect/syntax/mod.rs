@@ -6,11 +6,12 @@
 //! `define('X', 'v')`, Android `buildConfigField 'String', 'X', '"v"'`), env defaults
 //! (`${X:-v}`, `X || "v"`, `X ?? "v"`), CLI flags (`--password v`), query strings
 //! (`?api_key=v`), Terraform variable defaults, name/value entries (`- name: X` / `value: v`),
-//! pairs written inside a string (`"{\"token\": \"v\"}"`, `"password=v"`), and a `"""`
-//! multiline string holding one token.
+//! pairs written inside a string (`"{\"token\": \"v\"}"`, `"password=v"`), a `"""`
+//! multiline string holding one token, and option constants (`setopt(h, CURLOPT_PASSWORD, "v")`).
 //!
-//! Unquoted values are read only where they are values: in configuration files, in a string,
-//! after a flag or a query-string `=`. In source code an unquoted right-hand side is an
+//! Unquoted values are read only where they are values: in configuration files (and a
+//! Markdown document's configuration blocks, see [`fences`]), in a string, after a flag or a
+//! query-string `=`. In source code an unquoted right-hand side is an
 //! expression (`SessionToken: creds.SessionToken,`), so env-file syntax applies to env and
 //! configuration files only.
 //!
