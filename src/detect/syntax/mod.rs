@@ -615,13 +615,14 @@ fn value_at(bytes: &[u8], p: usize, syntax: FileSyntax, colon: bool) -> Option<R
             (end - start - 2 <= MAX_VALUE).then_some(start + 2..end)
         }
         Some(_) if syntax == FileSyntax::Config => {
-            // `MYSQL_PASSWORD= FILTER=x npm test`: a tight `NAME=` followed by a blank is an
-            // empty shell assignment; what follows is the next word (`ini` writes `a = v`).
+            // `MYSQL_PASSWORD= FILTER=x npm test`: a plain `=` right after the name and then a
+            // blank is an empty shell assignment; what follows is the next word (`ini` writes
+            // `a = v`, make `A := v`).
             let tight_empty = !colon
                 && v > p
                 && p >= 2
                 && bytes[p - 1] == b'='
-                && !matches!(bytes[p - 2], b' ' | b'\t');
+                && (bytes[p - 2].is_ascii_alphanumeric() || bytes[p - 2] == b'_');
             if tight_empty {
                 return None;
             }
@@ -1101,6 +1102,10 @@ mod tests {
         );
         assert_eq!(
             read("db_password = @V", "password", FileSyntax::Config),
+            Some(v())
+        );
+        assert_eq!(
+            read("DB_PASSWORD:= @V", "PASSWORD", FileSyntax::Config),
             Some(v())
         );
         // An empty shell assignment before the next one binds nothing.
