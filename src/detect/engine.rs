@@ -52,19 +52,22 @@ pub(super) fn scan(det: &Detector, input: Input<'_>, depth: usize) -> Vec<Findin
             run_rule(det, rule_idx, rule, bytes, w, depth, &mut candidates);
         }
     }
-    // Names in other scripts are written in documents and configuration (a wiki page, a
-    // README, a YAML file), rarely in code: only those are searched for them.
-    let reader_on = det.reader_rules.generated.is_some() || det.reader_rules.human.is_some();
-    if reader_on && syntax::names_other_scripts(input.path) {
-        let script_hits = Names::shared().script_word_hits(bytes);
-        if !script_hits.is_empty() {
-            reader_hits.extend(script_hits);
-            reader_hits.sort_by_key(|r| (r.start, r.end));
-            reader_hits.dedup();
+    // Only rules that take the reader's values collect reader hits.
+    if det.reader_rules.generated.is_some() || det.reader_rules.human.is_some() {
+        let file = FileSyntax::of(input.path);
+        // Names in other scripts are written in documents and configuration (a wiki page, a
+        // README, a YAML file), rarely in code: only those are searched for them.
+        if syntax::names_other_scripts(input.path, file) {
+            let script_hits = Names::shared().script_word_hits(bytes);
+            if !script_hits.is_empty() {
+                reader_hits.extend(script_hits);
+                reader_hits.sort_by_key(|r| (r.start, r.end));
+                reader_hits.dedup();
+            }
         }
-    }
-    if !reader_hits.is_empty() {
-        read_pairs(det, input, &reader_hits, &mut candidates);
+        if !reader_hits.is_empty() {
+            read_pairs(det, input, file, &reader_hits, &mut candidates);
+        }
     }
     let candidates = resolve_overlaps(det, candidates);
     let mut findings = to_findings(det, bytes, candidates);
@@ -291,9 +294,14 @@ fn judge(
 /// The syntax reader's path: each keyword hit names a candidate name; the reader finds the
 /// value bound to it, the vocabulary judges the name, the value classifier the value, and the
 /// shared filters apply as for any rule.
-fn read_pairs(det: &Detector, input: Input<'_>, hits: &[Range<usize>], out: &mut Vec<Candidate>) {
+fn read_pairs(
+    det: &Detector,
+    input: Input<'_>,
+    file: FileSyntax,
+    hits: &[Range<usize>],
+    out: &mut Vec<Candidate>,
+) {
     let bytes = input.bytes;
-    let file = FileSyntax::of(input.path);
     // A Markdown document is prose, but its configuration and shell blocks are configuration.
     let config_blocks = match input.path {
         Some(p) if file == FileSyntax::Source && fences::is_markdown(p) && !hits.is_empty() => {

@@ -95,21 +95,19 @@ impl FileSyntax {
     }
 }
 
-/// Is the file at `path` a document or configuration, where names may be written in another
-/// script (`비밀번호: v` on a wiki page or in YAML)? Text without a path is.
-pub fn names_other_scripts(path: Option<&Path>) -> bool {
-    let Some(p) = path else {
-        return true;
+/// Is the file at `path` (read as `syntax`) a document or configuration, where names may be
+/// written in another script (`비밀번호: v` on a wiki page or in YAML)? Text without a path is
+/// read as configuration, so it is.
+pub fn names_other_scripts(path: Option<&Path>, syntax: FileSyntax) -> bool {
+    let document = |p: &Path| {
+        fences::is_markdown(p)
+            || p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                ["txt", "rst", "adoc", "asciidoc", "html", "htm", "wiki"]
+                    .iter()
+                    .any(|d| e.eq_ignore_ascii_case(d))
+            })
     };
-    let ext = p
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let document = matches!(
-        ext.as_str(),
-        "md" | "markdown" | "mdx" | "txt" | "rst" | "adoc" | "asciidoc" | "html" | "htm" | "wiki"
-    );
-    document || FileSyntax::of(path) == FileSyntax::Config
+    syntax == FileSyntax::Config || path.is_some_and(document)
 }
 
 /// One name bound to one value, as byte ranges of the buffer.
@@ -1249,13 +1247,15 @@ mod tests {
         assert_eq!(FileSyntax::of(None), FileSyntax::Config);
         for (p, yes) in [
             ("wiki/servers.md", true),
+            ("wiki/servers.MKD", true),
             ("conf/app.yaml", true),
             ("notes.txt", true),
             ("credentials", true),
             ("src/app.js", false),
             ("data/strings.json", false),
         ] {
-            assert_eq!(names_other_scripts(Some(Path::new(p))), yes, "{p}");
+            let path = Some(Path::new(p));
+            assert_eq!(names_other_scripts(path, FileSyntax::of(path)), yes, "{p}");
         }
     }
 }
