@@ -2,7 +2,7 @@
 //! `config.json`, `.netrc`, Kubernetes `Secret` manifests, AWS credential files, age key files.
 
 use super::embed::{CorpusFile, Doc};
-use super::encode::{armor, b64, bech32};
+use super::encode::{armor, b64, b64url, bech32};
 use super::formats::{password, Token};
 use super::rng::*;
 
@@ -18,6 +18,7 @@ const DOCKER: &[&str] = &["docker"];
 const NETRC: &[&str] = &["netrc"];
 const K8S: &[&str] = &["kubernetes", "k8s", "generic", "password"];
 const AGE: &[&str] = &["age"];
+const SIGNING: &[&str] = &["jwt-signing", "crypto-key"];
 
 fn file(path: &str, d: Doc) -> CorpusFile {
     CorpusFile {
@@ -223,6 +224,78 @@ fn age_file(r: &mut Rng) -> Doc {
     d
 }
 
+/// A key passed straight to the call that uses it: a JWT library's signing secret, an HMAC or
+/// cipher key. No name sits beside the value; the call is the context.
+fn signing_call(r: &mut Rng, style: usize) -> (Doc, &'static str) {
+    let secret = match style % 3 {
+        0 => r.alnum(40),
+        1 => r.chars(URLSAFE, 32),
+        _ => r.hex(64),
+    };
+    let (name, path, before, after) = match style {
+        0 => (
+            "node-jwt-sign",
+            "src/auth/session.js",
+            "const jwt = require('jsonwebtoken');\n\nfunction issue(user) {\n  return jwt.sign({ sub: user.id, role: user.role }, '".to_string(),
+            "', { expiresIn: '1h' });\n}\n",
+        ),
+        1 => (
+            "python-jwt-decode",
+            "app/auth.py",
+            "import jwt\n\n\ndef claims(token):\n    return jwt.decode(token, \"".to_string(),
+            "\", algorithms=[\"HS256\"])\n",
+        ),
+        2 => (
+            "go-signed-string",
+            "internal/auth/token.go",
+            "package auth\n\nfunc Sign(t *jwt.Token) (string, error) {\n\treturn t.SignedString([]byte(\"".to_string(),
+            "\"))\n}\n",
+        ),
+        3 => (
+            "php-hash-hmac",
+            "src/Webhook.php",
+            "<?php\n\nfunction sign(string $body): string {\n    return hash_hmac('sha256', $body, '".to_string(),
+            "');\n}\n",
+        ),
+        4 => (
+            "python-hmac-new",
+            "webhooks/verify.py",
+            "import hashlib\nimport hmac\n\n\ndef signature(body: bytes) -> str:\n    return hmac.new(b\"".to_string(),
+            "\", body, hashlib.sha256).hexdigest()\n",
+        ),
+        5 => (
+            "node-create-hmac",
+            "lib/webhook.ts",
+            "import crypto from 'crypto';\n\nexport const sign = (body: string) =>\n  crypto.createHmac('sha256', '".to_string(),
+            "').update(body).digest('hex');\n",
+        ),
+        6 => (
+            "java-secret-key-spec",
+            "src/main/java/com/acme/Crypto.java",
+            "package com.acme;\n\nclass Crypto {\n    static final SecretKeySpec KEY = new SecretKeySpec(\"".to_string(),
+            "\".getBytes(), \"HmacSHA256\");\n}\n",
+        ),
+        _ => (
+            "python-fernet",
+            "app/vault.py",
+            "from cryptography.fernet import Fernet\n\nBOX = Fernet(b\"".to_string(),
+            "\")\n",
+        ),
+    };
+    // A Fernet key is 32 random bytes, base64url with padding.
+    let secret = if style == 7 {
+        format!("{}=", b64url(&r.bytes(32)))
+    } else {
+        secret
+    };
+    let mut d = Doc {
+        meta: Some(("signing-key", SIGNING, name)),
+        ..Doc::default()
+    };
+    d.raw(&before).val(&Token::whole(secret)).raw(after);
+    (d, path)
+}
+
 /// All special-shape positive files.
 pub fn documents(r: &mut Rng) -> Vec<CorpusFile> {
     let mut out = Vec::new();
@@ -249,6 +322,10 @@ pub fn documents(r: &mut Rng) -> Vec<CorpusFile> {
     }
     for style in 0..6 {
         let (d, path) = aws_pair(r, style);
+        out.push(file(path, d));
+    }
+    for style in 0..8 {
+        let (d, path) = signing_call(r, style);
         out.push(file(path, d));
     }
     out

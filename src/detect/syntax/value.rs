@@ -72,7 +72,11 @@ pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
         return Some(Tier::Generated);
     }
     match kind {
-        NameKind::Password if !names.is_non_password_value(v) && !is_identifier_like(v) => {
+        NameKind::Password
+            if !names.is_non_password_value(v)
+                && !is_identifier_like(v)
+                && !is_metasyntactic(v) =>
+        {
             Some(Tier::Human)
         }
         NameKind::Secret
@@ -82,6 +86,31 @@ pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
         }
         _ => None,
     }
+}
+
+/// The stand-in names of examples and tests, in English and Japanese usage.
+const METASYNTACTIC: &[&str] = &[
+    "foo", "bar", "baz", "qux", "quux", "corge", "grault", "garply", "waldo", "fred", "plugh",
+    "xyzzy", "thud", "hoge", "fuga", "piyo", "spam", "eggs", "ham",
+];
+
+/// `foobar`, `bar@baz`, `foo-1`: every run of letters is made of stand-in names, so the value
+/// is a test's placeholder (a URL-parser test's `http://foo:bar@baz@example.com`), not a
+/// password someone chose.
+fn is_metasyntactic(v: &[u8]) -> bool {
+    fn made_of_words(run: &[u8]) -> bool {
+        run.is_empty()
+            || METASYNTACTIC.iter().any(|w| {
+                run.len() >= w.len()
+                    && run[..w.len()].eq_ignore_ascii_case(w.as_bytes())
+                    && made_of_words(&run[w.len()..])
+            })
+    }
+    let mut runs = v
+        .split(|b| !b.is_ascii_alphabetic())
+        .filter(|r| !r.is_empty())
+        .peekable();
+    runs.peek().is_some() && runs.all(made_of_words)
 }
 
 /// Hex whose bytes count up by one: `000102030405…`, `808182…`.
@@ -280,7 +309,7 @@ fn is_expression(v: &[u8]) -> bool {
     // cut at its closing quote; a lone backtick elsewhere is a password's symbol. Byte escapes
     // (`\x9b\xbe…`) are a test vector written out, not a pasted credential, and a line break
     // or tab escape (`some\r\nkey`) is text: tokens hold neither.
-    if v.iter().any(|b| b"()[]{}".contains(b))
+    if (v.iter().any(|b| b"()[]{}".contains(b)) && !has_lone_closer(v))
         || (v.iter().any(|b| b"<>".contains(b)) && !has_lone_angle(v))
         || v.iter().filter(|&&b| b == b'`').count() >= 2
         || v.windows(2).any(|w| w == b":`")
@@ -341,6 +370,18 @@ fn has_lone_angle(v: &[u8]) -> bool {
         && !v
             .windows(2)
             .any(|w| matches!(w, b"->" | b"=>" | b"<=" | b">=" | b"<-" | b"<<" | b">>"))
+}
+
+/// One closing bracket and no other in a value of every class (`Zxcvbnm@12345)`): it closes
+/// nothing, so it is no call or index; code opens a bracket before it closes one (a truncated
+/// call, `getValue(`, ends with an opener and stays code).
+fn has_lone_closer(v: &[u8]) -> bool {
+    let brackets: Vec<u8> = v
+        .iter()
+        .copied()
+        .filter(|b| b"()[]{}".contains(b))
+        .collect();
+    matches!(brackets.as_slice(), [b')' | b']' | b'}']) && is_mixed_class(v)
 }
 
 /// Twelve or more characters with capitals, small letters and digits all present.
@@ -619,6 +660,34 @@ mod tests {
             "Foo=>Bar9zzzzzzz",
         ] {
             assert_eq!(judge(NameKind::Secret, v), None, "{v}");
+        }
+    }
+
+    #[test]
+    fn stand_in_names_are_placeholders_not_passwords() {
+        for v in ["foobar", "bar@baz", "Foo-Bar-1", "hogefuga", "spam&eggs"] {
+            assert_eq!(judge(NameKind::Password, v), None, "{v}");
+        }
+        // A word that merely starts with one is a password someone chose.
+        for v in ["barnacle9", "hampshire1", "fooled!me", "fred1968x"] {
+            assert!(judge(NameKind::Password, v).is_some(), "{v}");
+        }
+    }
+
+    #[test]
+    fn a_closing_bracket_that_closes_nothing_is_a_password_symbol() {
+        for v in ["Zxcvbnm@12345)", "Rt7]Kp4Wq9Lm2x", "Qx8vLm2}Rt9Zk"] {
+            assert!(judge(NameKind::Password, v).is_some(), "{v}");
+        }
+        // Calls, indexes and truncated calls keep their meaning, as do short or one-class values.
+        for v in [
+            "getConfigValue2(",
+            "settings[Secret1]",
+            "Config.Get(Key9)",
+            "end)",
+            "value2)",
+        ] {
+            assert_eq!(judge(NameKind::Password, v), None, "{v}");
         }
     }
 
