@@ -599,6 +599,63 @@ pub fn line_syntaxes() -> Vec<LineSyntax> {
             },
         },
         LineSyntax {
+            name: "java-setter",
+            path: "src/main/java/com/acme/ClientFactory.java",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!(
+                    "class ClientFactory {{\n    Client build(Config config) {{\n        config.set{}(\"",
+                    pascal(var)
+                ))
+                .val(t)
+                .raw("\");\n        return new Client(config);\n    }\n}\n");
+            },
+        },
+        LineSyntax {
+            name: "go-byte-slice",
+            path: "internal/sign/keys.go",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!("package sign\n\nvar {} = []byte(\"", camel(var)))
+                    .val(t)
+                    .raw("\")\n");
+            },
+        },
+        LineSyntax {
+            name: "pydantic-field-default",
+            path: "app/settings.py",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!(
+                    "from pydantic import BaseModel, Field\n\n\nclass Settings(BaseModel):\n    {}: str = Field(default=\"",
+                    lower(var)
+                ))
+                .val(t)
+                .raw("\")\n");
+            },
+        },
+        LineSyntax {
+            name: "spring-value-default",
+            path: "src/main/java/com/acme/Keys.java",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!(
+                    "@Component\nclass Keys {{\n    @Value(\"${{{}:",
+                    dotted(var)
+                ))
+                .val(t)
+                .raw("}\")\n    private String value;\n}\n");
+            },
+        },
+        LineSyntax {
+            name: "ruby-env-or-assign",
+            path: "config/initializers/keys.rb",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!("ENV[\"{var}\"] ||= \"")).val(t).raw("\"\n");
+            },
+        },
+        LineSyntax {
             name: "kotlin-val",
             path: "app/src/main/kotlin/Config.kt",
             named: true,

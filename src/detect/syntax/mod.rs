@@ -7,7 +7,10 @@
 //! (`${X:-v}`, `X || "v"`, `X ?? "v"`), CLI flags (`--password v`), query strings
 //! (`?api_key=v`), Terraform variable defaults, name/value entries (`- name: X` / `value: v`),
 //! pairs written inside a string (`"{\"token\": \"v\"}"`, `"password=v"`), a `"""`
-//! multiline string holding one token, and option constants (`setopt(h, CURLOPT_PASSWORD, "v")`).
+//! multiline string holding one token, option constants (`setopt(h, CURLOPT_PASSWORD, "v")`),
+//! setters and builder steps named for the credential (`config.setPassword("v")`,
+//! `.apiKey("v")`), literals in a wrapper (`[]byte("v")`, `Field(default="v")`) and Spring's
+//! `${api.key:v}`.
 //!
 //! Unquoted values are read only where they are values: in configuration files (and a
 //! Markdown document's configuration blocks, see [`fences`]), in a string, after a flag or a
@@ -159,6 +162,14 @@ pub fn read_pair(bytes: &[u8], name: Range<usize>, syntax: FileSyntax) -> Option
         let colon = memchr::memchr(b':', &bytes[value.clone()])?;
         value.start += colon + 1;
     }
+    // `token = "Bearer v"`: a header value kept whole; the credential follows the scheme.
+    let v = &bytes[value.clone()];
+    for scheme in [&b"bearer "[..], b"token "] {
+        if v.len() > scheme.len() && v[..scheme.len()].eq_ignore_ascii_case(scheme) {
+            value.start += scheme.len();
+            break;
+        }
+    }
     (!value.is_empty()).then_some(Pair { name, value })
 }
 
@@ -281,6 +292,12 @@ fn quoted_name(
             let op = operator_len(&bytes[q..])?;
             value_at(bytes, q + op, syntax, false)
         }
+        // Ruby's `ENV["API_KEY"] ||= "v"`, JavaScript's `cfg["token"] ??= "v"`.
+        Some(b'|') | Some(b'?')
+            if bytes[q..].starts_with(b"||=") || bytes[q..].starts_with(b"??=") =>
+        {
+            value_at(bytes, q + 3, syntax, false)
+        }
         Some(b',') if in_call => {
             // Only a literal second argument: `getenv("X", default)` binds no literal.
             let v = string_prefix_end(bytes, skip_blank(bytes, q + 1));
@@ -388,12 +405,20 @@ fn element_text(bytes: &[u8], start: usize) -> Option<Range<usize>> {
     (!bytes[v.clone()].contains(&b'<')).then_some(v)
 }
 
-/// `${DB_PASSWORD:-v}`, `${TOKEN:=v}`, `${TOKEN-v}`.
+/// `${DB_PASSWORD:-v}`, `${TOKEN:=v}`, `${TOKEN-v}`, Spring's `${api.key:v}`.
 fn shell_default(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
     let rest = &bytes[name.end..];
     let op = if rest.starts_with(b":-") || rest.starts_with(b":=") {
         2
     } else if rest.starts_with(b"-") || rest.starts_with(b"=") {
+        1
+    } else if rest.starts_with(b":")
+        && rest
+            .get(1)
+            .is_some_and(|b| b.is_ascii_alphabetic() || is_quote(*b))
+    {
+        // Spring's placeholder default, `${api.key:v}` (a shell `${X:2}` takes an offset, and
+        // `${X:+alt}`/`${X:?err}` are no defaults).
         1
     } else {
         return None;
@@ -494,6 +519,13 @@ fn bare_name(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Option<Ra
             let value = quoted_value(bytes, open)?;
             (bytes.get(skip_blank(bytes, value.end + 1)) == Some(&b')')).then_some(value)
         }
+        // A setter or a builder step named for the credential, with one literal argument:
+        // `config.setPassword("v")`, `.apiKey("v")`, Go's `WithAuthToken("v")`.
+        b'(' if q == p && is_setter(&bytes[name.clone()]) => {
+            let open = string_prefix_end(bytes, skip_blank(bytes, q + 1));
+            let value = quoted_value(bytes, open)?;
+            (bytes.get(skip_blank(bytes, value.end + 1)) == Some(&b')')).then_some(value)
+        }
         // R: `api_key <- "v"`.
         b'<' if bytes[q..].starts_with(b"<-") && bytes.get(q + 2) != Some(&b'-') => {
             value_at(bytes, q + 2, syntax, false)
@@ -512,6 +544,48 @@ fn bare_name(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Option<Ra
         }
         _ => None,
     }
+}
+
+/// `setPassword`, `withApiKey`, `WithAuthToken`, or a credential's own name called as a
+/// builder step (`.password`, `.apiKey`): a call that stores its argument as the credential.
+/// The method itself must be named for the credential: `password.encode("utf-8")` and
+/// `SECRET_KEYS.append(x)` call methods of a credential, and verbs that use one
+/// (`checkPassword`, `hashPassword`, `validateToken`) are no setters.
+fn is_setter(name: &[u8]) -> bool {
+    // The method's own name: `config.setPassword` calls `setPassword`.
+    let method = name.rsplit(|&b| b == b'.').next().unwrap_or(name);
+    if names::Names::shared().classify(method).is_none() {
+        return false;
+    }
+    let setter = [&b"set"[..], b"with", b"Set", b"With"].iter().any(|p| {
+        method
+            .strip_prefix(*p)
+            .and_then(|r| r.first())
+            .is_some_and(|b| b.is_ascii_uppercase() || *b == b'_')
+    });
+    if setter {
+        return true;
+    }
+    // A builder step: the credential word alone, or a qualifier and the word (`apiKey`,
+    // `clientSecret`). A lone `pass` or `key` is a test framework's or a map's method.
+    const WORDS: &[&str] = &[
+        "password",
+        "passwd",
+        "passphrase",
+        "secret",
+        "token",
+        "apikey",
+    ];
+    const QUALIFIERS: &[&str] = &[
+        "api", "access", "auth", "secret", "client", "private", "app",
+    ];
+    let words = names::split_words(method);
+    method.first().is_some_and(u8::is_ascii_lowercase)
+        && match words.as_slice() {
+            [w] => WORDS.contains(&w.as_str()),
+            [first, _] => QUALIFIERS.contains(&first.as_str()),
+            _ => false,
+        }
 }
 
 /// An upper-case constant that follows another argument (`, CURLOPT_PASSWORD`): an option
@@ -859,7 +933,8 @@ fn codecov_badge(bytes: &[u8], at: usize) -> bool {
         && memchr::memmem::find(before, b"badge").is_some()
 }
 
-/// The length of a string constructor call's head (`String::from(`) at the start of `s`.
+/// The length of a string constructor call's head (`String::from(`) at the start of `s`: the
+/// literal inside is the value.
 fn wrapper_call_end(s: &[u8]) -> Option<usize> {
     const CALLS: &[&[u8]] = &[
         b"String::from(",
@@ -868,6 +943,13 @@ fn wrapper_call_end(s: &[u8]) -> Option<usize> {
         b"Secret::new(",
         b"SecretStr(",
         b"new String(",
+        // Go's `[]byte("v")`, Python's `bytes.fromhex("…")`, Node's `Buffer.from("v")`, and a
+        // pydantic field's default (`api_key: str = Field(default="v")`).
+        b"[]byte(",
+        b"bytes.fromhex(",
+        b"Buffer.from(",
+        b"Field(default=",
+        b"Field(",
     ];
     CALLS.iter().find(|c| s.starts_with(c)).map(|c| c.len())
 }
@@ -1054,6 +1136,53 @@ mod tests {
             "db_password = '''@V\n'''",
         ] {
             assert_eq!(src(text, "password"), v, "{text}");
+        }
+    }
+
+    #[test]
+    fn setters_builder_steps_and_wrapped_literals_bind_their_argument() {
+        let v = Some(v());
+        for text in [
+            r#"config.setPassword("@V");"#,
+            r#"user.set_password("@V")"#,
+            r#"Foo.builder().apiKey("@V").build()"#,
+            r#"client := github.NewClient(nil).WithAuthToken("@V")"#,
+            r#"opts.withClientSecret("@V")"#,
+            r#"var Secret = []byte("@V")"#,
+            r#"api_key: str = Field(default="@V")"#,
+            r#"ENCRYPTION_KEY = bytes.fromhex("@V")"#,
+            r#"ENV["API_KEY"] ||= "@V""#,
+            r#"cfg["token"] ??= "@V";"#,
+            r#"@Value("${api.key:@V}")"#,
+            r#"token = "Bearer @V""#,
+            r#"auth_token: "Token @V""#,
+        ] {
+            let word = [
+                "Password", "password", "Key", "KEY", "Token", "Secret", "key", "token",
+            ]
+            .into_iter()
+            .find(|w| text.contains(w))
+            .expect("a credential word");
+            assert_eq!(src(text, word), v, "{text}");
+        }
+        // Calls that use a credential, take more than one argument, or read a variable.
+        for text in [
+            r#"if user.checkPassword("@V") {"#,
+            r#"hashPassword("@V")"#,
+            r#"validateApiKey("@V")"#,
+            r#"config.setPassword("@V", true);"#,
+            r#"config.setPassword(password);"#,
+            r#"login_response.write(self.password.encode('utf-8'))"#,
+            r#"SECRET_KEYS.append("@V")"#,
+            r#"assert.pass("@V");"#,
+            r#"echo ${TOKEN:2}"#,
+            r#"echo ${TOKEN:+set}"#,
+        ] {
+            let word = ["Password", "password", "Key", "KEYS", "TOKEN", "pass"]
+                .into_iter()
+                .find(|w| text.contains(w))
+                .expect("a credential word");
+            assert_eq!(src(text, word), None, "{text}");
         }
     }
 
