@@ -482,3 +482,53 @@ fn real_code_shapes_that_are_not_credentials_stay_quiet() {
         "only the api_key line is a credential"
     );
 }
+
+#[test]
+fn keys_passed_to_signing_calls_and_setters_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "src/auth.js",
+        &format!(
+            "const token = jwt.sign({{ sub: user.id }}, '{}', {{ expiresIn: '1h' }});\n\
+             const sig = crypto.createHmac('sha256', '{}').update(body).digest('hex');\n\
+             const ok = jwt.verify(token, process.env.JWT_SECRET);\n\
+             const digest = hmac.digest('base64');\n",
+            base62(61, 32),
+            base62(62, 24)
+        ),
+    );
+    write(
+        dir.path(),
+        "src/main/java/Factory.java",
+        &format!(
+            "config.setPassword(\"{}\");\n\
+             byte[] b = password.getBytes(\"{}\");\n\
+             if (user.checkPassword(\"{}\")) {{}}\n",
+            base62(63, 20),
+            base62(64, 20),
+            base62(65, 20)
+        ),
+    );
+    let found = findings(dir.path(), &[]);
+    assert!(
+        has(&found, "src/auth.js", 1, "jwt-signing-secret"),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "src/auth.js", 2, "crypto-key-literal"),
+        "{found:?}"
+    );
+    assert!(
+        has(
+            &found,
+            "src/main/java/Factory.java",
+            1,
+            "generic-secret-assignment"
+        ),
+        "{found:?}"
+    );
+    // A key read from the environment, Node's digest encoding, a credential's own method and a
+    // verb that uses a password bind nothing.
+    assert_eq!(found.len(), 3, "{found:?}");
+}
