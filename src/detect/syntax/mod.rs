@@ -298,6 +298,11 @@ fn quoted_name(
         {
             value_at(bytes, q + 3, syntax, false)
         }
+        // An argument vector: `["--requirepass", "v"]`, `run(["mysql", "--password", "v"])`.
+        Some(b',') if bytes[name.start] == b'-' => {
+            let v = string_prefix_end(bytes, skip_blank(bytes, q + 1));
+            quoted_value(bytes, v)
+        }
         Some(b',') if in_call => {
             // Only a literal second argument: `getenv("X", default)` binds no literal.
             let v = string_prefix_end(bytes, skip_blank(bytes, q + 1));
@@ -360,6 +365,9 @@ fn android_field_value(bytes: &[u8], open: usize) -> Option<Range<usize>> {
 /// or `:` right after the name, up to the string's end or a separator.
 fn embedded(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
     let p = name.end;
+    if let Some(v) = escaped_assignment(bytes, p) {
+        return Some(v);
+    }
     match bytes.get(p) {
         Some(b'=') if bytes.get(p + 1) != Some(&b'=') => {
             unquoted(bytes, p + 1, b"\"'`;&, \t\r\n\\<>")
@@ -370,6 +378,25 @@ fn embedded(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
         }
         _ => None,
     }
+}
+
+/// Code kept inside a string (a notebook's JSON cell source, a generated script):
+/// `"api_key = \"v\"\n"`, `"OpenAI(api_key=\"v\")"`. After the name, an `=` or `:` (blanks
+/// around it) and an escaped quote; the value runs to the next escaped quote.
+fn escaped_assignment(bytes: &[u8], p: usize) -> Option<Range<usize>> {
+    let op = skip_blank(bytes, p);
+    if !matches!(bytes.get(op), Some(b'=') | Some(b':')) || bytes.get(op + 1) == Some(&b'=') {
+        return None;
+    }
+    let open = string_prefix_end(bytes, skip_blank(bytes, op + 1));
+    if !(bytes.get(open) == Some(&b'\\') && bytes.get(open + 1).is_some_and(|&b| is_quote(b))) {
+        return None;
+    }
+    let q = bytes[open + 1];
+    let start = open + 2;
+    let limit = (start + MAX_VALUE + 2).min(bytes.len());
+    let len = memchr::memmem::find(&bytes[start..limit], &[b'\\', q])?;
+    (len > 0).then_some(start..start + len)
 }
 
 /// `<password>v</password>`, `<ns:apiKey>v</ns:apiKey>`.
@@ -1155,10 +1182,14 @@ mod tests {
             r#"cfg["token"] ??= "@V";"#,
             r#"@Value("${api.key:@V}")"#,
             r#"token = "Bearer @V""#,
+            r#"command: ["redis-server", "--requirepass", "@V"]"#,
+            r#"subprocess.run(["mysql", "--password", "@V", "app"])"#,
+            r#"cell = "api_key = \"@V\"\n""#,
+            r#"cell = "client = OpenAI(api_key=\"@V\")""#,
             r#"auth_token: "Token @V""#,
         ] {
             let word = [
-                "Password", "password", "Key", "KEY", "Token", "Secret", "key", "token",
+                "Password", "password", "Key", "KEY", "Token", "Secret", "key", "token", "pass",
             ]
             .into_iter()
             .find(|w| text.contains(w))
