@@ -656,6 +656,19 @@ pub fn line_syntaxes() -> Vec<LineSyntax> {
             },
         },
         LineSyntax {
+            name: "notebook-cell",
+            path: "notebooks/explore.ipynb",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!(
+                    "{{\n \"cells\": [\n  {{\n   \"cell_type\": \"code\",\n   \"source\": [\n    \"import os\\n\",\n    \"{} = \\\"",
+                    lower(var)
+                ))
+                .val(t)
+                .raw("\\\"\\n\"\n   ]\n  }\n ]\n}\n");
+            },
+        },
+        LineSyntax {
             name: "kotlin-val",
             path: "app/src/main/kotlin/Config.kt",
             named: true,
