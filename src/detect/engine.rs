@@ -235,7 +235,7 @@ fn judge(
     }
     let mut inner_rule = None;
     match rule.decoder {
-        Some(Decoder::Base64) => {
+        Some(decoder @ (Decoder::Base64 | Decoder::Base64Wrapped)) => {
             let plain = decode_base64_any(secret)?;
             if depth < MAX_DECODE_DEPTH {
                 let inner = scan(det, Input::new(&plain), depth + 1);
@@ -249,7 +249,8 @@ fn judge(
                     }
                 }
             }
-            if inner_rule.is_none() && !plaintext_is_secret(det, rule, &plain) {
+            let wrapped = decoder == Decoder::Base64Wrapped;
+            if inner_rule.is_none() && (wrapped || !plaintext_is_secret(det, rule, &plain)) {
                 return None;
             }
         }

@@ -40,7 +40,12 @@ pub const READER_NAMES: [&str; 2] = ["generated", "human"];
 /// Decoders a rule may name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decoder {
+    /// The capture is base64: what the decoded text yields is reported, else the plaintext is
+    /// judged as the rule's own secret.
     Base64,
+    /// The capture is base64 wrapping a credential of another rule's (`ZXlK…` is a JWT once
+    /// more encoded): only what the decoded text yields is reported.
+    Base64Wrapped,
 }
 
 /// A checked rule. Regexes compile lazily, once per process.
@@ -128,7 +133,12 @@ impl Rule {
         let decoder = match spec.decoder.as_deref() {
             None => None,
             Some("base64") => Some(Decoder::Base64),
-            Some(other) => return Err(bad(format!("unknown decoder `{other}` (known: base64)"))),
+            Some("base64-wrapped") => Some(Decoder::Base64Wrapped),
+            Some(other) => {
+                return Err(bad(format!(
+                    "unknown decoder `{other}` (known: base64, base64-wrapped)"
+                )))
+            }
         };
         for f in &spec.skip_filters {
             if !FILTER_NAMES.contains(&f.as_str()) {
