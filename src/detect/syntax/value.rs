@@ -25,6 +25,9 @@ const MAX_VALUE: usize = 1024;
 /// Judges the value bound to a name of `kind`; `None` when it is not a credential.
 pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
     let v = value;
+    if kind == NameKind::Password && is_app_password(v) {
+        return Some(Tier::Generated);
+    }
     if v.len() < 4 || v.len() > MAX_VALUE || !v.iter().all(|b| (0x21..=0x7e).contains(b)) {
         // Empty, prose (spaces), control bytes, non-ASCII: not a value this reader judges.
         return None;
@@ -111,6 +114,25 @@ fn is_metasyntactic(v: &[u8]) -> bool {
         .filter(|r| !r.is_empty())
         .peekable();
     runs.peek().is_some() && runs.all(made_of_words)
+}
+
+/// A Google app password: sixteen lowercase letters drawn at random, which Google shows in
+/// four groups of four (`abcd efgh ijkl mnop`, pasted with or without the blanks). Letters
+/// alone read as a word or an identifier elsewhere; drawn at random they carry few vowels
+/// (about three in sixteen) and many distinct letters, where English runs carry five or more.
+fn is_app_password(v: &[u8]) -> bool {
+    let letters: Vec<u8> = match v.len() {
+        16 => v.to_vec(),
+        19 if [4, 9, 14].iter().all(|&i| v[i] == b' ') => {
+            v.iter().copied().filter(|&b| b != b' ').collect()
+        }
+        _ => return false,
+    };
+    if letters.len() != 16 || !letters.iter().all(u8::is_ascii_lowercase) {
+        return false;
+    }
+    let vowels = letters.iter().filter(|b| b"aeiou".contains(b)).count();
+    vowels <= 4 && distinct(letters.iter().copied()) >= 10
 }
 
 /// Hex whose bytes count up by one: `000102030405…`, `808182…`.
@@ -660,6 +682,24 @@ mod tests {
             "Foo=>Bar9zzzzzzz",
         ] {
             assert_eq!(judge(NameKind::Secret, v), None, "{v}");
+        }
+    }
+
+    #[test]
+    fn a_google_app_password_is_generated() {
+        let spaced = ["vzih", "laqu", "knri", "qlht"].join(" ");
+        for v in [spaced.replace(' ', ""), spaced] {
+            assert_eq!(judge(NameKind::Password, &v), Some(Tier::Generated), "{v}");
+        }
+        // Words run together, a keyboard row, sixteen letters under a key name, the wrong length.
+        for (kind, v) in [
+            (NameKind::Password, "thisisasecretkey"),
+            (NameKind::Password, "administratorpwd"),
+            (NameKind::Password, "qwertyuiopasdfgh"),
+            (NameKind::Secret, "vzihlaquknriqlht"),
+            (NameKind::Password, "vzihlaquknriqlh"),
+        ] {
+            assert_ne!(judge(kind, v), Some(Tier::Generated), "{v}");
         }
     }
 
