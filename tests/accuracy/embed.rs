@@ -669,6 +669,16 @@ pub fn line_syntaxes() -> Vec<LineSyntax> {
             },
         },
         LineSyntax {
+            name: "dockerfile-env-legacy",
+            path: "Dockerfile",
+            named: true,
+            render: |_, d, var, _, t| {
+                d.raw(&format!("FROM python:3.12-slim\nWORKDIR /app\nENV {var} "))
+                    .val(t)
+                    .raw("\nCMD [\"python\", \"main.py\"]\n");
+            },
+        },
+        LineSyntax {
             name: "kotlin-val",
             path: "app/src/main/kotlin/Config.kt",
             named: true,

@@ -439,13 +439,8 @@ fn shell_default(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
         2
     } else if rest.starts_with(b"-") || rest.starts_with(b"=") {
         1
-    } else if rest.starts_with(b":")
-        && rest
-            .get(1)
-            .is_some_and(|b| b.is_ascii_alphabetic() || is_quote(*b))
-    {
-        // Spring's placeholder default, `${api.key:v}` (a shell `${X:2}` takes an offset, and
-        // `${X:+alt}`/`${X:?err}` are no defaults).
+    } else if rest.starts_with(b":") && spring_default(&rest[1..]) {
+        // Spring's placeholder default, `${api.key:v}`.
         1
     } else {
         return None;
@@ -455,6 +450,15 @@ fn shell_default(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
         Some(&q) if is_quote(q) => quoted_value(bytes, p),
         _ => unquoted(bytes, p, b"}\"'` \t\r\n"),
     }
+}
+
+/// After `${name:`, a default rather than a shell substring (`${X:2}`, `${X:1:3}`) or a shell
+/// alternative (`${X:+alt}`, `${X:?err}`).
+fn spring_default(rest: &[u8]) -> bool {
+    let body = &rest[..rest.iter().position(|&b| b == b'}').unwrap_or(rest.len())];
+    !body.is_empty()
+        && !matches!(body[0], b'+' | b'?' | b' ')
+        && !body.iter().all(|b| b.is_ascii_digit() || *b == b':')
 }
 
 /// `--password v`, `--token=v`, `-password 'v'`, PowerShell's `-Password:v`.
@@ -489,6 +493,11 @@ fn bare_name(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Option<Ra
     } else {
         syntax
     };
+    if syntax == FileSyntax::Config {
+        if let Some(v) = dockerfile_env_value(bytes, name) {
+            return Some(v);
+        }
+    }
     let mut p = name.end;
     while bytes.get(p) == Some(&b']') {
         p += 1;
@@ -796,6 +805,11 @@ fn env_read_default(bytes: &[u8], p: usize) -> Option<Range<usize>> {
         if !syntax_is_env_property(&callee) {
             return None;
         }
+        // `key: process.env.COMMIT_SHA || "…"`: the variable says what the default is.
+        let var = bytes[p..p + callee_len].rsplit(|&b| b == b'.').next()?;
+        if names::Names::shared().names_something_else(var) {
+            return None;
+        }
         return default_after(bytes, at);
     }
     let env_call = [
@@ -814,10 +828,17 @@ fn env_read_default(bytes: &[u8], p: usize) -> Option<Range<usize>> {
     if !env_call {
         return None;
     }
-    // The first argument: a string or a name.
+    // The first argument: a string or a name; a variable named for something else
+    // (`getenv("BUILD_DIGEST", "…")`) says what the default is.
     let a = skip_blank(bytes, at + 1);
     let after_arg = match bytes.get(a) {
-        Some(&q) if is_quote(q) => quoted_value(bytes, a)?.end + 1,
+        Some(&q) if is_quote(q) => {
+            let var = quoted_value(bytes, a)?;
+            if names::Names::shared().names_something_else(&bytes[var.clone()]) {
+                return None;
+            }
+            var.end + 1
+        }
         Some(_) => {
             a + bytes[a..]
                 .iter()
@@ -1023,14 +1044,38 @@ fn after_define(bytes: &[u8], at: usize) -> bool {
 
 /// Does the line holding `at` start with `export ` right before the name?
 fn after_export(bytes: &[u8], at: usize) -> bool {
+    line_head(bytes, at).is_some_and(|h| h == b"export " || h == b"export\t")
+}
+
+/// The text between the start of `at`'s line (indentation skipped) and `at`, when short.
+fn line_head(bytes: &[u8], at: usize) -> Option<&[u8]> {
     let from = at.saturating_sub(64);
     let line_start = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |i| from + i + 1);
     let head = &bytes[line_start..at];
-    let head = &head[head
-        .iter()
-        .take_while(|b| matches!(b, b' ' | b'\t'))
-        .count()..];
-    head == b"export " || head == b"export\t"
+    Some(
+        &head[head
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count()..],
+    )
+}
+
+/// A Dockerfile's older `ENV NAME value` form: the name right after `ENV `, a blank, and the
+/// value (the first word of the rest of the line).
+fn dockerfile_env_value(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
+    let head = line_head(bytes, name.start)?;
+    if !(head.eq_ignore_ascii_case(b"env ") || head.eq_ignore_ascii_case(b"env\t")) {
+        return None;
+    }
+    if !matches!(bytes.get(name.end), Some(b' ') | Some(b'\t')) {
+        return None;
+    }
+    let v = skip_blank(bytes, name.end);
+    match bytes.get(v) {
+        Some(&q) if is_quote(q) => quoted_value(bytes, v),
+        Some(b'=') | None => None,
+        _ => unquoted(bytes, v, b" \t\r\n"),
+    }
 }
 
 /// Is `at` inside a string literal that opened earlier on its line? (Quotes counted from the
@@ -1207,6 +1252,7 @@ mod tests {
             r#"SECRET_KEYS.append("@V")"#,
             r#"assert.pass("@V");"#,
             r#"echo ${TOKEN:2}"#,
+            r#"echo ${TOKEN:1:3}"#,
             r#"echo ${TOKEN:+set}"#,
         ] {
             let word = ["Password", "password", "Key", "KEYS", "TOKEN", "pass"]
@@ -1215,6 +1261,42 @@ mod tests {
                 .expect("a credential word");
             assert_eq!(src(text, word), None, "{text}");
         }
+    }
+
+    #[test]
+    fn a_spring_default_may_start_with_a_digit() {
+        let text = r#"@Value("${dd.api.key:9@V}")"#;
+        assert_eq!(src(text, "key"), Some(format!("9{}", v())));
+    }
+
+    #[test]
+    fn an_environment_default_named_for_something_else_is_no_credential() {
+        assert_eq!(src("key: process.env.COMMIT_SHA || '@V',", "key"), None);
+        assert_eq!(
+            src(r#"token = os.getenv("REQUEST_ID", "@V")"#, "token"),
+            None
+        );
+        // The variable names a credential, or says nothing of what it holds.
+        assert_eq!(
+            src("key: process.env.SIGNING_KEY || '@V',", "key"),
+            Some(v())
+        );
+        assert_eq!(src("key: process.env.STRIPE_SK || '@V',", "key"), Some(v()));
+        assert_eq!(
+            src(r#"token = os.getenv("API_TOKEN_URL_SAFE", "@V")"#, "token"),
+            Some(v())
+        );
+    }
+
+    #[test]
+    fn a_dockerfile_env_line_binds_its_value_in_either_form() {
+        let cfg = |t: &str| read(t, "PASSWORD", FileSyntax::Config);
+        assert_eq!(cfg("FROM alpine\nENV DB_PASSWORD @V\n"), Some(v()));
+        assert_eq!(cfg("ENV DB_PASSWORD=@V\n"), Some(v()));
+        assert_eq!(cfg("ENV DB_PASSWORD \"@V\"\n"), Some(v()));
+        // Not after `ENV`, or no value on the line.
+        assert_eq!(cfg("RUN echo DB_PASSWORD @V\n"), None);
+        assert_eq!(cfg("ENV DB_PASSWORD\n"), None);
     }
 
     #[test]

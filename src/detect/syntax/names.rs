@@ -152,6 +152,17 @@ impl Names {
         })
     }
 
+    /// Does `name` say what its value is, and that it is no credential: its last word is one
+    /// that turns a credential name into something else (`COMMIT_SHA`, `BUILD_DIGEST`,
+    /// `REQUEST_ID`, `SERVICE_URL`), and no word of it is a credential word.
+    pub fn names_something_else(&self, name: &[u8]) -> bool {
+        let words = split_words(name);
+        words
+            .last()
+            .is_some_and(|w| self.not_after.contains(w.as_str()))
+            && !words.iter().any(|w| self.word_kind(w).is_some())
+    }
+
     /// Is `value` a word that a password field holds when it holds no password (`required`,
     /// `hidden`, `new-password`)?
     pub fn is_non_password_value(&self, value: &[u8]) -> bool {
