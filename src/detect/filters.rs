@@ -118,6 +118,26 @@ fn is_angle_placeholder(secret: &[u8]) -> bool {
         || secret.last().is_some_and(|b| matches!(b, b'<' | b'>'))
 }
 
+/// The characters `django-admin startproject` draws a SECRET_KEY from.
+const DJANGO_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)";
+
+/// Forty or more characters of Django's key alphabet with digits and six or more distinct
+/// symbols: a generated key whose brackets mean nothing even when they pair, since code in
+/// that alphabet would need a `.`, `,`, `;`, a quote or a blank somewhere.
+pub(crate) fn is_django_key_shaped(v: &[u8]) -> bool {
+    v.len() >= 40
+        && v.iter().all(|b| DJANGO_ALPHABET.contains(b))
+        && v.iter().any(u8::is_ascii_lowercase)
+        && v.iter().any(u8::is_ascii_digit)
+        && {
+            let mut seen = [false; 128];
+            v.iter()
+                .filter(|b| b.is_ascii_punctuation())
+                .for_each(|&b| seen[b as usize] = true);
+            seen.iter().filter(|&&x| x).count() >= 6
+        }
+}
+
 /// `open` occurs, and `close` somewhere after it: a bracket pair around something.
 fn encloses(s: &[u8], open: u8, close: u8) -> bool {
     s.iter()
@@ -291,7 +311,8 @@ pub fn looks_random(secret: &[u8]) -> bool {
     }
     // Format strings, templates and calls: `{password}`, `{0}`, `getpass()`, `%(pw)s`.
     // A bracket closed before any opens (`}/vYR)T`) is a generated password's symbol.
-    if encloses(secret, b'{', b'}') || encloses(secret, b'(', b')') || secret.starts_with(b"%") {
+    let brackets = encloses(secret, b'{', b'}') || encloses(secret, b'(', b')');
+    if (brackets && !is_django_key_shaped(secret)) || secret.starts_with(b"%") {
         return false;
     }
     if is_email(secret) || is_version(secret) {

@@ -7,7 +7,7 @@
 //! hashes, publishable keys, paths, URLs, labels).
 
 use super::names::{NameKind, Names};
-use crate::detect::filters::{is_hash_like, is_path_or_url, looks_random};
+use crate::detect::filters::{is_django_key_shaped, is_hash_like, is_path_or_url, looks_random};
 
 /// How a value that passed looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -436,6 +436,9 @@ fn is_symbol_soup(v: &[u8]) -> bool {
     if distinct(v.iter().copied().filter(u8::is_ascii_punctuation)) < 6 {
         return false;
     }
+    if is_django_key_shaped(v) {
+        return true;
+    }
     let mut open = Vec::new();
     for &b in v {
         match b {
@@ -761,6 +764,13 @@ mod tests {
         assert_eq!(judge(NameKind::Secret, &key), Some(Tier::Generated));
         // Short lowercase code keeps its brackets meaningful.
         assert!(!is_symbol_soup(b"a=(b+c)*d;e[f]!g%2"));
+        // Brackets that happen to pair in a key of Django's alphabet change nothing; the same
+        // length of code has a `.`, `,` or `;` in it.
+        let paired = ["qv4bqv1#&0)(424)79ymd9vj6m*ijlm7", "gn8s=f&d5gyr#_g))t"].concat();
+        assert_eq!(judge(NameKind::Secret, &paired), Some(Tier::Generated));
+        assert!(!is_symbol_soup(
+            b"if(a&&b){c=d(e+f)*g-h^i%j!k@l#m;}else{n=o(p)+q}"
+        ));
     }
 
     #[test]
