@@ -129,13 +129,12 @@ pub(crate) fn is_django_key_shaped(v: &[u8]) -> bool {
         && v.iter().all(|b| DJANGO_ALPHABET.contains(b))
         && v.iter().any(u8::is_ascii_lowercase)
         && v.iter().any(u8::is_ascii_digit)
-        && {
-            let mut seen = [false; 128];
-            v.iter()
-                .filter(|b| b.is_ascii_punctuation())
-                .for_each(|&b| seen[b as usize] = true);
-            seen.iter().filter(|&&x| x).count() >= 6
-        }
+        && distinct_ci(
+            &v.iter()
+                .copied()
+                .filter(u8::is_ascii_punctuation)
+                .collect::<Vec<_>>(),
+        ) >= 6
 }
 
 /// `open` occurs, and `close` somewhere after it: a bracket pair around something.
