@@ -388,15 +388,22 @@ fn escaped_assignment(bytes: &[u8], p: usize) -> Option<Range<usize>> {
     if !matches!(bytes.get(op), Some(b'=') | Some(b':')) || bytes.get(op + 1) == Some(&b'=') {
         return None;
     }
-    let open = string_prefix_end(bytes, skip_blank(bytes, op + 1));
-    if !(bytes.get(open) == Some(&b'\\') && bytes.get(open + 1).is_some_and(|&b| is_quote(b))) {
+    escaped_quoted_value(bytes, string_prefix_end(bytes, skip_blank(bytes, op + 1)))
+        .filter(|v| !v.is_empty())
+}
+
+/// The contents of a string written with escaped quotes inside another string, `\"v\"` or
+/// `\'v\'`, whose opening backslash is at `open`; the closing escaped quote is looked for
+/// no further than a value's length.
+fn escaped_quoted_value(bytes: &[u8], open: usize) -> Option<Range<usize>> {
+    if bytes.get(open) != Some(&b'\\') {
         return None;
     }
-    let q = bytes[open + 1];
+    let q = *bytes.get(open + 1).filter(|&&b| is_quote(b))?;
     let start = open + 2;
     let limit = (start + MAX_VALUE + 2).min(bytes.len());
     let len = memchr::memmem::find(&bytes[start..limit], &[b'\\', q])?;
-    (len > 0).then_some(start..start + len)
+    Some(start..start + len)
 }
 
 /// `<password>v</password>`, `<ns:apiKey>v</ns:apiKey>`.
@@ -718,10 +725,7 @@ fn value_at(bytes: &[u8], p: usize, syntax: FileSyntax, colon: bool) -> Option<R
     let start = string_prefix_end(bytes, v);
     match bytes.get(start) {
         Some(&q) if is_quote(q) => quoted_value(bytes, start),
-        Some(b'\\') if bytes.get(start + 1) == Some(&b'"') => {
-            let end = start + 2 + memchr::memmem::find(&bytes[start + 2..], b"\\\"")?;
-            (end - start - 2 <= MAX_VALUE).then_some(start + 2..end)
-        }
+        Some(b'\\') if bytes.get(start + 1) == Some(&b'"') => escaped_quoted_value(bytes, start),
         Some(_) if syntax == FileSyntax::Config => {
             // `MYSQL_PASSWORD= FILTER=x npm test`: a plain `=` right after the name and then a
             // blank is an empty shell assignment; what follows is the next word (`ini` writes
@@ -1044,26 +1048,26 @@ fn after_define(bytes: &[u8], at: usize) -> bool {
 
 /// Does the line holding `at` start with `export ` right before the name?
 fn after_export(bytes: &[u8], at: usize) -> bool {
-    line_head(bytes, at).is_some_and(|h| h == b"export " || h == b"export\t")
+    let head = line_head(bytes, at);
+    head == b"export " || head == b"export\t"
 }
 
-/// The text between the start of `at`'s line (indentation skipped) and `at`, when short.
-fn line_head(bytes: &[u8], at: usize) -> Option<&[u8]> {
+/// The text between the start of `at`'s line (indentation skipped) and `at`, looked for no
+/// more than 64 bytes back.
+fn line_head(bytes: &[u8], at: usize) -> &[u8] {
     let from = at.saturating_sub(64);
     let line_start = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |i| from + i + 1);
     let head = &bytes[line_start..at];
-    Some(
-        &head[head
-            .iter()
-            .take_while(|b| matches!(b, b' ' | b'\t'))
-            .count()..],
-    )
+    &head[head
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count()..]
 }
 
 /// A Dockerfile's older `ENV NAME value` form: the name right after `ENV `, a blank, and the
 /// value (the first word of the rest of the line).
 fn dockerfile_env_value(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
-    let head = line_head(bytes, name.start)?;
+    let head = line_head(bytes, name.start);
     if !(head.eq_ignore_ascii_case(b"env ") || head.eq_ignore_ascii_case(b"env\t")) {
         return None;
     }
@@ -1163,6 +1167,14 @@ mod tests {
         read(text, word, FileSyntax::Source)
     }
 
+    /// The first of `words` that `text` contains: the credential word a case reads from.
+    fn first_of<'a>(text: &str, words: &[&'a str]) -> &'a str {
+        words
+            .iter()
+            .find(|w| text.contains(**w))
+            .expect("a credential word")
+    }
+
     #[test]
     fn assignments_in_many_languages() {
         let v = Some(v());
@@ -1233,12 +1245,12 @@ mod tests {
             r#"cell = "client = OpenAI(api_key=\"@V\")""#,
             r#"auth_token: "Token @V""#,
         ] {
-            let word = [
-                "Password", "password", "Key", "KEY", "Token", "Secret", "key", "token", "pass",
-            ]
-            .into_iter()
-            .find(|w| text.contains(w))
-            .expect("a credential word");
+            let word = first_of(
+                text,
+                &[
+                    "Password", "password", "Key", "KEY", "Token", "Secret", "key", "token", "pass",
+                ],
+            );
             assert_eq!(src(text, word), v, "{text}");
         }
         // Calls that use a credential, take more than one argument, or read a variable.
@@ -1255,10 +1267,10 @@ mod tests {
             r#"echo ${TOKEN:1:3}"#,
             r#"echo ${TOKEN:+set}"#,
         ] {
-            let word = ["Password", "password", "Key", "KEYS", "TOKEN", "pass"]
-                .into_iter()
-                .find(|w| text.contains(w))
-                .expect("a credential word");
+            let word = first_of(
+                text,
+                &["Password", "password", "Key", "KEYS", "TOKEN", "pass"],
+            );
             assert_eq!(src(text, word), None, "{text}");
         }
     }
@@ -1314,10 +1326,7 @@ mod tests {
             r#"setopt(curl, CurlOpt_Password, "@V")"#,
             r#"curl_setopt($ch, CURLOPT_USERPWD, $credentials);"#,
         ] {
-            let word = ["TOKEN", "CURLOPT", "CurlOpt"]
-                .into_iter()
-                .find(|w| text.contains(w))
-                .unwrap();
+            let word = first_of(text, &["TOKEN", "CURLOPT", "CurlOpt"]);
             assert_eq!(src(text, word), None, "{text}");
         }
     }
