@@ -86,24 +86,21 @@ fn keyword_windows(
     let mut out: Vec<Vec<Range<usize>>> = vec![Vec::new(); det.rules.len()];
     let lockfile = input.path.is_some_and(|p| det.filters.is_lockfile(p));
     let mut applicable: Vec<Option<bool>> = vec![None; det.rules.len()];
-    for m in det
-        .keyword_automaton(bytes.len())
-        .find_overlapping_iter(bytes)
-    {
-        for &ri in &det.keyword_rules[m.pattern().as_usize()] {
+    for hit in det.keyword_hits(bytes) {
+        for &ri in &det.keyword_rules[hit.pattern] {
             let rule = &det.rules[ri];
             let ok = *applicable[ri].get_or_insert_with(|| rule_applies(rule, input, lockfile));
             if !ok {
                 continue;
             }
             if rule.spec.reader.is_some() {
-                if reader_hits.last() != Some(&m.range()) {
-                    reader_hits.push(m.range());
+                if reader_hits.last() != Some(&hit.range) {
+                    reader_hits.push(hit.range.clone());
                 }
                 continue;
             }
-            let start = m.start().saturating_sub(LOOK_BEHIND);
-            let end = stretch_to_line_end(bytes, (m.end() + rule.window()).min(bytes.len()));
+            let start = hit.range.start.saturating_sub(LOOK_BEHIND);
+            let end = stretch_to_line_end(bytes, (hit.range.end + rule.window()).min(bytes.len()));
             let list = &mut out[ri];
             match list.last_mut() {
                 Some(last) if start <= last.end => {

@@ -11,22 +11,16 @@ mod engine;
 mod examples;
 pub mod filters;
 mod finding;
+mod keywords;
 mod lines;
 mod rule;
 mod spec;
 pub mod syntax;
 pub mod validate;
 
-use std::{
-    collections::HashMap,
-    path::Path,
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        OnceLock,
-    },
-};
+use std::{collections::HashMap, path::Path, sync::OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 
 pub use examples::{check_examples, ExampleFailure};
 pub use finding::{fingerprint, redact, Finding, Position, Related, Secret, Validation};
@@ -134,23 +128,13 @@ impl<'a> Input<'a> {
     }
 }
 
-/// Bytes a detector scans with its keyword NFA before it builds the faster keyword DFA. The DFA
-/// searches about 2.5× faster but takes a few milliseconds to build: a hook or an editor scanning
-/// a few files must not pay that, a tree scan of megabytes recovers it many times over.
-const DFA_AFTER_BYTES: u64 = 4 * 1024 * 1024;
-
 /// A compiled set of rules plus the keyword automaton that triggers them.
 #[derive(Debug)]
 pub struct Detector {
     rules: Vec<Rule>,
     by_id: HashMap<String, usize>,
-    /// Quick to build; used until [`DFA_AFTER_BYTES`] have been scanned.
-    keywords: AhoCorasick,
-    /// The same automaton as a DFA (identical matches), built once a scan is big enough.
-    keywords_dfa: OnceLock<AhoCorasick>,
-    keyword_patterns: Vec<Vec<u8>>,
-    scanned_bytes: AtomicU64,
-    /// For each automaton pattern, the rules that listed it as a keyword.
+    keywords: keywords::Keywords,
+    /// For each keyword pattern, the rules that listed it as a keyword.
     keyword_rules: Vec<Vec<usize>>,
     /// Distinctive keywords of provider rules, matched anchored at the start of a candidate.
     /// Built on first use: only a generic rule's candidate needs it.
@@ -166,17 +150,6 @@ pub struct Detector {
 pub(crate) struct ReaderRules {
     pub generated: Option<usize>,
     pub human: Option<usize>,
-}
-
-fn keyword_automaton(patterns: &[Vec<u8>], kind: AhoCorasickKind) -> AhoCorasick {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .kind(Some(kind))
-        // Hundreds of patterns defeat the prefilters, and building one doubles the DFA's cost.
-        .prefilter(kind != AhoCorasickKind::DFA)
-        .build(patterns)
-        .expect("keyword automaton builds from plain literals")
 }
 
 impl Detector {
@@ -230,7 +203,6 @@ impl Detector {
             };
             slot.get_or_insert(i);
         }
-        let keywords = keyword_automaton(&patterns, AhoCorasickKind::ContiguousNFA);
         let provider_prefix_words = provider_prefix_keywords(
             rules.iter().map(|r| &r.spec).chain(disabled),
             &filters.provider_prefixes,
@@ -238,10 +210,7 @@ impl Detector {
         Ok(Detector {
             rules,
             by_id,
-            keywords,
-            keywords_dfa: OnceLock::new(),
-            keyword_patterns: patterns,
-            scanned_bytes: AtomicU64::new(0),
+            keywords: keywords::Keywords::new(patterns),
             keyword_rules,
             provider_prefix_words,
             provider_prefixes: OnceLock::new(),
@@ -250,19 +219,9 @@ impl Detector {
         })
     }
 
-    /// The keyword automaton for a buffer of `len` bytes: the NFA until this detector has
-    /// scanned enough to make building the DFA worth it, then the DFA.
-    pub(crate) fn keyword_automaton(&self, len: usize) -> &AhoCorasick {
-        if let Some(dfa) = self.keywords_dfa.get() {
-            return dfa;
-        }
-        let before = self.scanned_bytes.fetch_add(len as u64, Ordering::Relaxed);
-        if before + len as u64 >= DFA_AFTER_BYTES {
-            return self
-                .keywords_dfa
-                .get_or_init(|| keyword_automaton(&self.keyword_patterns, AhoCorasickKind::DFA));
-        }
-        &self.keywords
+    /// Every keyword occurrence in a buffer; `keyword_rules` names the rules each belongs to.
+    pub(crate) fn keyword_hits(&self, bytes: &[u8]) -> Vec<keywords::Hit> {
+        self.keywords.hits(bytes)
     }
 
     /// Does `secret` start with a provider's token prefix (`ghp_`, `sk-ant-`, `AKIA`, …)? Such a
