@@ -19,6 +19,7 @@ const NETRC: &[&str] = &["netrc"];
 const K8S: &[&str] = &["kubernetes", "k8s", "generic", "password"];
 const AGE: &[&str] = &["age"];
 const SIGNING: &[&str] = &["jwt-signing", "crypto-key"];
+const COMMAND_LINE: &[&str] = &["cli-client", "registry-login", "chpasswd", "generic"];
 
 fn file(path: &str, d: Doc) -> CorpusFile {
     CorpusFile {
@@ -296,6 +297,65 @@ fn signing_call(r: &mut Rng, style: usize) -> (Doc, &'static str) {
     (d, path)
 }
 
+/// A password written into a command a script runs (a client's password flag, a pipe into a
+/// login), or into a Ruby deploy DSL.
+fn command_line(r: &mut Rng, style: usize) -> (Doc, &'static str) {
+    let pw = r.alnum(18);
+    let user = r.word();
+    let (name, path, before, after) = match style {
+        0 => (
+            "redis-cli-auth",
+            "scripts/flush-cache.sh",
+            "#!/bin/sh\nredis-cli -h cache.internal -a ".to_string(),
+            " FLUSHDB\n".to_string(),
+        ),
+        1 => (
+            "sqlcmd-password",
+            "deploy/migrate.cmd",
+            format!("sqlcmd -S db01.acme.local -U {user} -P "),
+            " -i migrate.sql\n".to_string(),
+        ),
+        2 => (
+            "ldapsearch-bind",
+            "tools/find-user.sh",
+            "ldapsearch -x -H ldaps://dc01.acme.local -D \"cn=reader,dc=acme,dc=local\" -w "
+                .to_string(),
+            " -b dc=acme,dc=local \"(uid=$1)\"\n".to_string(),
+        ),
+        3 => (
+            "password-stdin-pipe",
+            ".gitlab-ci.yml",
+            "publish:\n  script:\n    - echo \"".to_string(),
+            format!("\" | docker login -u {user} --password-stdin registry.acme.io\n"),
+        ),
+        4 => (
+            "chpasswd-pipe",
+            "docker/base/Dockerfile",
+            format!("FROM debian:12\nRUN useradd -m {user} && echo \"{user}:"),
+            "\" | chpasswd\n".to_string(),
+        ),
+        5 => (
+            "mongosh-password",
+            "scripts/backup.sh",
+            format!("mongodump --host db.internal --username {user} --password "),
+            " --out /backup/$(date +%F)\n".to_string(),
+        ),
+        _ => (
+            "capistrano-set",
+            "config/deploy/production.rb",
+            "server \"app1.acme.io\", user: \"deploy\", roles: %w{app web}\nset :db_password, \""
+                .to_string(),
+            "\"\n".to_string(),
+        ),
+    };
+    let mut d = Doc {
+        meta: Some(("command-line", COMMAND_LINE, name)),
+        ..Doc::default()
+    };
+    d.raw(&before).val(&Token::whole(pw)).raw(&after);
+    (d, path)
+}
+
 /// All special-shape positive files.
 pub fn documents(r: &mut Rng) -> Vec<CorpusFile> {
     let mut out = Vec::new();
@@ -326,6 +386,10 @@ pub fn documents(r: &mut Rng) -> Vec<CorpusFile> {
     }
     for style in 0..8 {
         let (d, path) = signing_call(r, style);
+        out.push(file(path, d));
+    }
+    for style in 0..7 {
+        let (d, path) = command_line(r, style);
         out.push(file(path, d));
     }
     out

@@ -9,8 +9,8 @@
 //! pairs written inside a string (`"{\"token\": \"v\"}"`, `"password=v"`), a `"""`
 //! multiline string holding one token, option constants (`setopt(h, CURLOPT_PASSWORD, "v")`),
 //! setters and builder steps named for the credential (`config.setPassword("v")`,
-//! `.apiKey("v")`), literals in a wrapper (`[]byte("v")`, `Field(default="v")`) and Spring's
-//! `${api.key:v}`.
+//! `.apiKey("v")`), literals in a wrapper (`[]byte("v")`, `Field(default="v")`), Spring's
+//! `${api.key:v}` and Ruby's symbol arguments (`set :password, "v"`).
 //!
 //! Unquoted values are read only where they are values: in configuration files (and a
 //! Markdown document's configuration blocks, see [`fences`]), in a string, after a flag or a
@@ -554,6 +554,12 @@ fn bare_name(bytes: &[u8], name: &Range<usize>, syntax: FileSyntax) -> Option<Ra
         {
             quoted_value(bytes, q)
         }
+        // Ruby DSLs: a symbol and its literal value as a call's two arguments (Capistrano's
+        // `set :password, "v"`, `set(:api_token, "v")`).
+        b',' if is_symbol_argument(bytes, name) => {
+            let open = skip_blank(bytes, q + 1);
+            quoted_value(bytes, open)
+        }
         // An option constant and its value as a call's last two arguments:
         // `curl_easy_setopt(curl, CURLOPT_PASSWORD, "v")`, `curl_setopt($ch, CURLOPT_USERPWD,
         // 'user:v')`.
@@ -629,6 +635,14 @@ fn is_setter(name: &[u8]) -> bool {
             [first, _] => QUALIFIERS.contains(&first.as_str()),
             _ => false,
         }
+}
+
+/// A Ruby symbol that opens a call's arguments: `set :password,`, `fetch(:token,`. Not a
+/// constant path (`Foo::TOKEN`) and not a list of symbols (`[:password, :token]`).
+fn is_symbol_argument(bytes: &[u8], name: &Range<usize>) -> bool {
+    name.start >= 2
+        && bytes[name.start - 1] == b':'
+        && matches!(bytes[name.start - 2], b' ' | b'\t' | b'(')
 }
 
 /// An upper-case constant that follows another argument (`, CURLOPT_PASSWORD`): an option
@@ -1244,6 +1258,8 @@ mod tests {
             r#"cell = "api_key = \"@V\"\n""#,
             r#"cell = "client = OpenAI(api_key=\"@V\")""#,
             r#"auth_token: "Token @V""#,
+            r#"set :password, "@V""#,
+            r#"set(:api_token, '@V')"#,
         ] {
             let word = first_of(
                 text,
@@ -1266,6 +1282,9 @@ mod tests {
             r#"echo ${TOKEN:2}"#,
             r#"echo ${TOKEN:1:3}"#,
             r#"echo ${TOKEN:+set}"#,
+            r#"set :password, ENV.fetch("DB_PASSWORD")"#,
+            r#"filter_parameters += [:password, "@V"]"#,
+            r#"Foo::TOKEN, "@V""#,
         ] {
             let word = first_of(
                 text,
