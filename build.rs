@@ -177,6 +177,7 @@ fn names_static(n: &NamesFile) -> String {
         not_after,
         not_before,
         not_names,
+        credential_names,
         not_password_values,
         examples,
         negative_examples,
@@ -185,13 +186,14 @@ fn names_static(n: &NamesFile) -> String {
         "pub(crate) static BUILTIN_NAMES: StaticNames = StaticNames {{\n    \
          password_words: {},\n    secret_words: {},\n    compound_suffixes: {},\n    \
          not_after: {},\n    not_before: {},\n    not_names: {},\n    \
-         not_password_values: {},\n    examples: {},\n    negative_examples: {},\n}};\n",
+         credential_names: {},\n    not_password_values: {},\n    examples: {},\n    negative_examples: {},\n}};\n",
         list(password_words),
         list(secret_words),
         list(compound_suffixes),
         list(not_after),
         list(not_before),
         list(not_names),
+        list(credential_names),
         list(not_password_values),
         list(examples),
         list(negative_examples),

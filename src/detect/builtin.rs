@@ -58,6 +58,7 @@ pub(crate) struct StaticNames {
     pub not_after: &'static [&'static str],
     pub not_before: &'static [&'static str],
     pub not_names: &'static [&'static str],
+    pub credential_names: &'static [&'static str],
     pub not_password_values: &'static [&'static str],
     // The vocabulary's own examples: only its tests read them.
     #[cfg_attr(not(test), allow(dead_code))]
@@ -166,6 +167,7 @@ mod tests {
         assert_eq!(n.not_after, owned(s.not_after));
         assert_eq!(n.not_before, owned(s.not_before));
         assert_eq!(n.not_names, owned(s.not_names));
+        assert_eq!(n.credential_names, owned(s.credential_names));
         assert_eq!(n.not_password_values, owned(s.not_password_values));
         assert_eq!(n.examples, owned(s.examples));
         assert_eq!(n.negative_examples, owned(s.negative_examples));

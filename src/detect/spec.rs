@@ -196,6 +196,7 @@ pub struct NamesFile {
     pub not_after: Vec<String>,
     pub not_before: Vec<String>,
     pub not_names: Vec<String>,
+    pub credential_names: Vec<String>,
     pub not_password_values: Vec<String>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,

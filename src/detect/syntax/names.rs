@@ -27,6 +27,7 @@ pub struct Names {
     not_after: HashSet<&'static str>,
     not_before: HashSet<&'static str>,
     not_names: HashSet<&'static str>,
+    credential_names: HashSet<&'static str>,
     not_password_values: HashSet<&'static str>,
     /// The credential words written in other scripts (`비밀번호`, `пароль`), found by their own
     /// pass over text that is not ASCII: in the rules' keyword automaton their bytes would
@@ -54,6 +55,7 @@ impl Names {
             not_after: set(n.not_after),
             not_before: set(n.not_before),
             not_names: set(n.not_names),
+            credential_names: set(n.credential_names),
             not_password_values: set(n.not_password_values),
             script_words: AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
@@ -83,7 +85,7 @@ impl Names {
     /// The name, or its ending (`token_cache_key` ends in `cache_key`, `test_ppa_key` in
     /// `ppa_key`), is one of the names that hold no credential.
     fn is_not_name(&self, words: &[String]) -> bool {
-        (0..words.len()).any(|i| self.not_names.contains(words[i..].join("_").as_str()))
+        ends_in_one_of(&self.not_names, words)
     }
 
     /// The kind of credential a name announces, or `None` when it announces none.
@@ -96,6 +98,9 @@ impl Names {
         // it is `password` (and `hash` after it says the value is something else). The word
         // before it may say it is something else too: `next_token`, `public_key`,
         // `self.cached_creds_key`.
+        if ends_in_one_of(&self.credential_names, words.as_slice()) {
+            return Some(NameKind::Secret);
+        }
         let (at, kind) = words
             .iter()
             .enumerate()
@@ -174,6 +179,12 @@ impl Names {
 }
 
 /// `пароль` → `Пароль`.
+/// The name, words joined with `_`, or its ending is in `list` (`token_cache_key` ends in
+/// `cache_key`).
+fn ends_in_one_of(list: &HashSet<&'static str>, words: &[String]) -> bool {
+    (0..words.len()).any(|i| list.contains(words[i..].join("_").as_str()))
+}
+
 fn capitalised(w: &str) -> String {
     let mut chars = w.chars();
     chars
