@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use super::{
-    filters::{is_hash_like, looks_random, shannon_entropy},
+    filters::{is_filler, is_hash_like, is_typed_run, looks_random, shannon_entropy},
     finding::{Finding, Related, Secret, Validation},
     lines::positions_of,
     rule::{Decoder, Rule},
@@ -177,7 +177,10 @@ fn run_rule(
 fn filtered_out(det: &Detector, rule: &Rule, secret: &[u8]) -> bool {
     let f = &det.filters;
     if (!rule.skips("known_example") && f.is_known_example(secret))
-        || (!rule.skips("placeholder") && f.is_placeholder(secret))
+        || (!rule.skips("placeholder") && f.is_placeholder_text(secret))
+        || (!rule.skips("placeholder")
+            && is_filler(secret)
+            && !(rule.skips("typed_run") && is_typed_run(secret)))
         || (!rule.skips("reference") && f.is_reference(secret))
     {
         return true;

@@ -86,9 +86,14 @@ impl Filters {
         })
     }
 
-    /// Templates, dummies and masked values.
+    /// Templates, dummies and masked values, and filler.
     pub fn is_placeholder(&self, secret: &[u8]) -> bool {
-        self.placeholders.is_match(secret) || is_angle_placeholder(secret) || is_degenerate(secret)
+        self.is_placeholder_text(secret) || is_filler(secret)
+    }
+
+    /// Templates, dummies and masked values: `your-api-key`, `<token>`, `xxxx`.
+    pub fn is_placeholder_text(&self, secret: &[u8]) -> bool {
+        self.placeholders.is_match(secret) || is_angle_placeholder(secret)
     }
 
     /// Environment and secret-manager lookups.
@@ -152,10 +157,10 @@ fn placeholder_automaton<S: AsRef<[u8]>>(fragments: &[S]) -> AhoCorasick {
         .expect("placeholder fragments form a valid automaton")
 }
 
-/// One repeated character, or a run up or down the alphabet or digits (`abcdef`, `123456`), in
-/// the whole value or in one long alphanumeric segment of it (`sk_live_0000000000000000`: the
-/// prefix is real, the body is filler).
-fn is_degenerate(secret: &[u8]) -> bool {
+/// Filler: one repeated character, or a run up or down the alphabet or digits (`abcdef`,
+/// `123456`), in the whole value or in one long alphanumeric segment of it
+/// (`sk_live_0000000000000000`: the prefix is real, the body is filler).
+pub fn is_filler(secret: &[u8]) -> bool {
     if secret
         .split(|b| !b.is_ascii_alphanumeric())
         .any(degenerate_segment)
@@ -173,6 +178,15 @@ fn degenerate_segment(seg: &[u8]) -> bool {
     }
     let n = distinct_ci(seg);
     (seg.len() >= 12 && n <= 2) || (seg.len() >= 20 && n <= 4) || is_run(seg) || mostly_steps(seg)
+}
+
+/// A short value that is one keyboard or counting run and nothing else (`123456`, `qwerty`,
+/// `abcdefg`): filler in a token, but the weakest passwords people choose, so the person-chosen
+/// password rule keeps them (`skip_filters = ["typed_run"]`).
+pub fn is_typed_run(secret: &[u8]) -> bool {
+    (6..=16).contains(&secret.len())
+        && secret.iter().all(u8::is_ascii_alphanumeric)
+        && is_run(secret)
 }
 
 /// Counting typed in chunks (`1234567890abcdef`): nearly every neighbour is one step away.
@@ -557,6 +571,24 @@ mod tests {
                 !f.is_placeholder(real.as_bytes()),
                 "{real} is not a placeholder"
             );
+        }
+    }
+
+    #[test]
+    fn typed_runs_are_short_runs_and_nothing_else() {
+        for run in ["123456", "qwerty", "abcdefgh", "987654321", "QWERTYUIOP"] {
+            assert!(is_typed_run(run.as_bytes()), "{run}");
+            assert!(is_filler(run.as_bytes()), "{run} is filler in a token");
+        }
+        for other in [
+            "12345",
+            "123456.789",
+            "+ssh-dss",
+            "0123456789abcdef0123456789abcdef",
+            "qwerty123",
+            "aaaaaaaa",
+        ] {
+            assert!(!is_typed_run(other.as_bytes()), "{other}");
         }
     }
 

@@ -25,8 +25,9 @@ pub struct RuleInfo {
 }
 
 /// Standard filters a rule may opt out of by name.
-pub const FILTER_NAMES: [&str; 5] = [
+pub const FILTER_NAMES: [&str; 6] = [
     "placeholder",
+    "typed_run",
     "reference",
     "known_example",
     "hash",

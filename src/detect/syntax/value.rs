@@ -39,6 +39,10 @@ pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
     if v.starts_with(b"eyJ") || v.windows(4).any(|w| w == b".eyJ") {
         return None;
     }
+    // One character repeated (`aaaaaaaa`, `0000000000000000`) is filler, whatever the name.
+    if distinct(v.iter().map(u8::to_ascii_lowercase)) == 1 {
+        return None;
+    }
     if is_redaction(v)
         || is_crypt_hash(v)
         || is_publishable(v)
@@ -815,6 +819,10 @@ mod tests {
         assert_eq!(judge(NameKind::Password, "hunter2"), Some(Tier::Human));
         assert_eq!(judge(NameKind::Password, "admin"), Some(Tier::Human));
         assert_eq!(judge(NameKind::Password, "12345678"), Some(Tier::Human));
+        assert_eq!(judge(NameKind::Password, "qwerty"), Some(Tier::Human));
+        for filler in ["aaaaaaaa", "0000000000000000", "ZZZZzzzz"] {
+            assert_eq!(judge(NameKind::Password, filler), None, "{filler}");
+        }
         assert_eq!(judge(NameKind::Secret, "admin"), None, "a word is no token");
         assert_eq!(
             judge(
