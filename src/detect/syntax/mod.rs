@@ -38,7 +38,8 @@ const BLOCK_LOOKAHEAD: usize = 400;
 /// Whether unquoted values are values in this file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileSyntax {
-    /// env, properties, ini, YAML, TOML, shell, Dockerfile: `NAME=value`, `name: value`.
+    /// env, properties, ini, YAML, TOML, shell, Dockerfile, HTTP request files (`.http`):
+    /// `NAME=value`, `name: value`.
     Config,
     /// Source code (any file that is not configuration): only quoted values.
     Source,
@@ -77,6 +78,8 @@ impl FileSyntax {
                 | "yml"
                 | "toml"
                 | "tfvars"
+                | "http"
+                | "rest"
                 | "sh"
                 | "bash"
                 | "zsh"
@@ -372,12 +375,22 @@ fn embedded(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
         Some(b'=') if bytes.get(p + 1) != Some(&b'=') => {
             unquoted(bytes, p + 1, b"\"'`;&, \t\r\n\\<>")
         }
-        Some(b':') if bytes.get(p + 1) == Some(&b' ') => {
+        // `"X-Api-Key: v"`, and a header written without the blank (`"X-Auth-Token:v"`, as
+        // HTTPie and curl take it); other names need the blank (`"token:abc"` is a label).
+        Some(b':') if bytes.get(p + 1) == Some(&b' ') || is_header_name(&bytes[name.clone()]) => {
             let v = skip_blank(bytes, p + 1);
             unquoted(bytes, v, b"\"'`;&, \t\r\n\\<>")
         }
         _ => None,
     }
+}
+
+/// `X-Auth-Token`, `Private-Token`: an HTTP header's name, capitalised words joined by `-`.
+fn is_header_name(name: &[u8]) -> bool {
+    name.contains(&b'-')
+        && name
+            .split(|&b| b == b'-')
+            .all(|w| w.first().is_some_and(u8::is_ascii_uppercase))
 }
 
 /// Code kept inside a string (a notebook's JSON cell source, a generated script):
@@ -1221,6 +1234,7 @@ mod tests {
             r#"echo ${db_password:-@V}"#,
             r#"s = "{\"db_password\": \"@V\"}""#,
             r#"s = "host=db;db_password=@V;""#,
+            r#"run(["http", "GET", "api.acme.io", "X-Db-Password:@V"])"#,
             "variable \"db_password\" {\n  type = string\n  default = \"@V\"\n}",
             r#"<add key="db_password" value="@V" />"#,
             r#"<entry key="db_password">@V</entry>"#,
@@ -1484,6 +1498,14 @@ mod tests {
     }
 
     #[test]
+    fn a_header_in_a_string_may_drop_the_blank_after_its_colon() {
+        assert_eq!(src(r#"args = ["X-Auth-Token:@V"]"#, "Token"), Some(v()));
+        assert_eq!(src(r#"args = ["Private-Token:@V"]"#, "Token"), Some(v()));
+        assert_eq!(src(r#"label = "token:@V""#, "token"), None);
+        assert_eq!(src(r#"label = "x-auth-token:@V""#, "token"), None);
+    }
+
+    #[test]
     fn file_syntax_from_path() {
         for p in [
             ".env",
@@ -1492,6 +1514,7 @@ mod tests {
             "values.yaml",
             "Dockerfile",
             "credentials",
+            "api/requests.http",
         ] {
             assert_eq!(
                 FileSyntax::of(Some(Path::new(p))),
