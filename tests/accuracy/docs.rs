@@ -19,7 +19,13 @@ const NETRC: &[&str] = &["netrc"];
 const K8S: &[&str] = &["kubernetes", "k8s", "generic", "password"];
 const AGE: &[&str] = &["age"];
 const SIGNING: &[&str] = &["jwt-signing", "crypto-key"];
-const COMMAND_LINE: &[&str] = &["cli-client", "registry-login", "chpasswd", "generic"];
+const COMMAND_LINE: &[&str] = &[
+    "cli-client",
+    "registry-login",
+    "chpasswd",
+    "stdin-password",
+    "generic",
+];
 
 fn file(path: &str, d: Doc) -> CorpusFile {
     CorpusFile {
@@ -340,6 +346,12 @@ fn command_line(r: &mut Rng, style: usize) -> (Doc, &'static str) {
             format!("mongodump --host db.internal --username {user} --password "),
             " --out /backup/$(date +%F)\n".to_string(),
         ),
+        6 => (
+            "sudo-stdin",
+            "provision/bootstrap.sh",
+            "#!/bin/bash\nset -e\necho '".to_string(),
+            "' | sudo -S apt-get install -y nginx\n".to_string(),
+        ),
         _ => (
             "capistrano-set",
             "config/deploy/production.rb",
@@ -388,7 +400,7 @@ pub fn documents(r: &mut Rng) -> Vec<CorpusFile> {
         let (d, path) = signing_call(r, style);
         out.push(file(path, d));
     }
-    for style in 0..7 {
+    for style in 0..8 {
         let (d, path) = command_line(r, style);
         out.push(file(path, d));
     }

@@ -765,8 +765,10 @@ fn value_at(bytes: &[u8], p: usize, syntax: FileSyntax, colon: bool) -> Option<R
             if tight_empty {
                 return None;
             }
-            // `NAME=v # comment`, `name: v`; TOML and YAML strings were handled above.
-            let stops: &[u8] = if colon { b" \t\r\n#" } else { b" \t\r\n#;" };
+            // `NAME=v # comment`, `name: v`; TOML and YAML strings were handled above. A `#`
+            // starts a comment only after a blank (shell, dotenv, YAML), so inside a token it
+            // is the token's (`SECRET_KEY=k3#x…`) and the blank before a comment ends it.
+            let stops: &[u8] = if colon { b" \t\r\n" } else { b" \t\r\n;" };
             let value = unquoted(bytes, v, stops)?;
             // `password: keep empty` is a YAML string with spaces, or prose: no one token.
             // (`NAME=v cmd` stays a value: a shell command run with `NAME` set.)
@@ -1342,6 +1344,16 @@ mod tests {
         // Not after `ENV`, or no value on the line.
         assert_eq!(cfg("RUN echo DB_PASSWORD @V\n"), None);
         assert_eq!(cfg("ENV DB_PASSWORD\n"), None);
+    }
+
+    #[test]
+    fn a_hash_starts_a_comment_only_after_a_blank() {
+        let cfg = |t: &str| read(t, "PASSWORD", FileSyntax::Config);
+        assert_eq!(cfg("DB_PASSWORD=@V # rotated in May\n"), Some(v()));
+        assert_eq!(cfg("db_password: @V # rotated\n"), Some(v()));
+        let with_hash = format!("{}#{}", v(), v());
+        assert_eq!(cfg("DB_PASSWORD=@V#@V\n"), Some(with_hash.clone()));
+        assert_eq!(cfg("db_password: @V#@V\n"), Some(with_hash));
     }
 
     #[test]

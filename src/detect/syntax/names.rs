@@ -178,13 +178,13 @@ impl Names {
     }
 }
 
-/// `пароль` → `Пароль`.
 /// The name, words joined with `_`, or its ending is in `list` (`token_cache_key` ends in
 /// `cache_key`).
 fn ends_in_one_of(list: &HashSet<&'static str>, words: &[String]) -> bool {
     (0..words.len()).any(|i| list.contains(words[i..].join("_").as_str()))
 }
 
+/// `пароль` → `Пароль`.
 fn capitalised(w: &str) -> String {
     let mut chars = w.chars();
     chars

@@ -28,6 +28,12 @@ pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
     if kind == NameKind::Password && is_app_password(v) {
         return Some(Tier::Generated);
     }
+    // A key in Django's alphabet (the one `django-admin startproject` writes, behind its
+    // `django-insecure-` marker or not) is generated, though it may open with a `%` or `(`
+    // that would otherwise mark a format or an expression.
+    if is_django_key_shaped(v.strip_prefix(b"django-insecure-").unwrap_or(v)) {
+        return Some(Tier::Generated);
+    }
     if v.len() < 4 || v.len() > MAX_VALUE || !v.iter().all(|b| (0x21..=0x7e).contains(b)) {
         // Empty, prose (spaces), control bytes, non-ASCII: not a value this reader judges.
         return None;
@@ -292,7 +298,8 @@ fn is_crypt_hash(v: &[u8]) -> bool {
     PREFIXES.iter().any(|p| lower.starts_with(p))
 }
 
-/// Keys that are meant to be public: Stripe publishable keys, SSH public keys.
+/// Keys and ids that are meant to be public: Stripe publishable keys, SSH public keys, Twilio
+/// account SIDs.
 fn is_publishable(v: &[u8]) -> bool {
     const PREFIXES: &[&[u8]] = &[
         b"pk_live_",
@@ -301,7 +308,14 @@ fn is_publishable(v: &[u8]) -> bool {
         b"ssh-ed25519",
         b"ecdsa-sha2",
     ];
-    PREFIXES.iter().any(|p| v.starts_with(p))
+    // A Twilio account SID (`AC` and 32 hex digits) names the account; its auth token is the
+    // secret.
+    let twilio_sid = v.len() == 34
+        && v.starts_with(b"AC")
+        && v[2..]
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b));
+    twilio_sid || PREFIXES.iter().any(|p| v.starts_with(p))
 }
 
 /// Code, not a literal: a member access (`creds.SessionToken`), a call, an index, a YAML tag,
@@ -775,6 +789,11 @@ mod tests {
         assert!(!is_symbol_soup(
             b"if(a&&b){c=d(e+f)*g-h^i%j!k@l#m;}else{n=o(p)+q}"
         ));
+        // `startproject`'s marked key, and a key that opens with a format's `%`.
+        let marked = ["django-insecure-", &key].concat();
+        assert_eq!(judge(NameKind::Secret, &marked), Some(Tier::Generated));
+        let percent = ["%2@5yry)mwrb2vgm=m@50bq_k!3n", ")feuf=rex7vwocsk8hexv3"].concat();
+        assert_eq!(judge(NameKind::Secret, &percent), Some(Tier::Generated));
     }
 
     #[test]
@@ -901,6 +920,10 @@ mod tests {
                 assert_eq!(judge(kind, v), None, "{v} under {kind:?}");
             }
         }
+        // A Twilio account SID names an account; the same hex without `AC` may be its token.
+        let hex = "0a1b2c3d4e5f6a7b".repeat(2);
+        assert_eq!(judge(NameKind::Secret, &format!("AC{hex}")), None);
+        assert_eq!(judge(NameKind::Secret, &hex), Some(Tier::Generated));
     }
 
     #[test]
