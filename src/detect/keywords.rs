@@ -33,7 +33,7 @@ const DFA_AFTER_BYTES: u64 = 4 * 1024 * 1024;
 const LANES: usize = 4;
 /// Shorter buffers are walked in one lane: the lanes' warm-up and bookkeeping would cost more
 /// than they save.
-const LANE_MIN_BYTES: usize = 8 * 1024;
+const LANE_MIN_BYTES: usize = 1024;
 
 /// One occurrence of a keyword: its index in the pattern list and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,8 +3,12 @@
 //! checks that can only rule a candidate out ([`Validator::confirms`]).
 
 use base64::{
-    engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD},
-    Engine,
+    alphabet,
+    engine::{
+        general_purpose::{STANDARD, URL_SAFE},
+        DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig,
+    },
+    Engine as _,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,10 +23,11 @@ pub enum Validator {
     AgeBech32,
     Base64UserPass,
     PemNotOtherStructure,
+    GrafanaApiKey,
 }
 
 impl Validator {
-    pub const NAMES: [&'static str; 10] = [
+    pub const NAMES: [&'static str; 11] = [
         "github_checksum",
         "npm_checksum",
         "jwt",
@@ -33,6 +38,7 @@ impl Validator {
         "age_bech32",
         "base64_userpass",
         "pem_not_other_structure",
+        "grafana_api_key",
     ];
 
     pub fn from_name(name: &str) -> Option<Validator> {
@@ -47,6 +53,7 @@ impl Validator {
             "age_bech32" => Validator::AgeBech32,
             "base64_userpass" => Validator::Base64UserPass,
             "pem_not_other_structure" => Validator::PemNotOtherStructure,
+            "grafana_api_key" => Validator::GrafanaApiKey,
             _ => return None,
         })
     }
@@ -69,6 +76,7 @@ impl Validator {
             Validator::AgeBech32 => age_bech32(secret),
             Validator::Base64UserPass => base64_userpass(secret),
             Validator::PemNotOtherStructure => pem_not_other_structure(secret),
+            Validator::GrafanaApiKey => grafana_api_key(secret),
         }
     }
 }
@@ -100,6 +108,14 @@ fn crc32_base62_token(token: &[u8]) -> bool {
     base62_crc32(body) == sum
 }
 
+/// Unpadded base64 whose last character carries stray low bits (a value cut or edited by
+/// hand) still says what it says: the strict engines reject it, these do not.
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
+const LENIENT_STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+const LENIENT_URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
+
 /// Decodes base64 in any of the common alphabets, with or without padding.
 pub fn decode_base64_any(s: &[u8]) -> Option<Vec<u8>> {
     let s: Vec<u8> = s
@@ -116,7 +132,7 @@ pub fn decode_base64_any(s: &[u8]) -> Option<Vec<u8>> {
         let end = s.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
         &s[..end]
     };
-    for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
+    for engine in [&LENIENT_STANDARD, &LENIENT_URL_SAFE] {
         if let Ok(v) = engine.decode(trimmed) {
             return Some(v);
         }
@@ -325,9 +341,43 @@ fn base64_userpass(value: &[u8]) -> bool {
         .is_some())
 }
 
+/// A Grafana API key is base64 of `{"k":"…","n":"<key name>","id":<org>}`. A Power BI
+/// report link's `?r=` value starts the same way (`{"k":"<uuid>","t":"<tenant>",…}`) and is
+/// a public embed link, not a key. Judged on the bytes, so a key with a damaged byte after
+/// its name field (as hand-edited examples have) still counts.
+fn grafana_api_key(value: &[u8]) -> bool {
+    let Some(plain) = decode_base64_any(value) else {
+        return false;
+    };
+    let has = |needle: &[u8]| plain.windows(needle.len()).any(|w| w == needle);
+    plain.starts_with(br#"{"k":""#) && has(br#""n"#) && !has(br#""t""#)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    #[test]
+    fn base64_with_stray_trailing_bits_still_decodes() {
+        // `YWI` is `ab`; `YWJ` sets low bits the last character should not carry.
+        assert_eq!(decode_base64_any(b"YWI").as_deref(), Some(&b"ab"[..]));
+        assert_eq!(decode_base64_any(b"YWJ").as_deref(), Some(&b"ab"[..]));
+        assert_eq!(decode_base64_any(b"Y!WI"), None);
+    }
+
+    #[test]
+    fn grafana_keys_decode_to_their_fields_and_power_bi_links_do_not() {
+        let b64 = |s: &str| STANDARD.encode(s);
+        let key = b64(&format!(
+            r#"{{"k":"{}","n":"ci","id":1}}"#,
+            "Qx7".repeat(10)
+        ));
+        assert!(Validator::GrafanaApiKey.check(key.as_bytes()));
+        let report = b64(r#"{"k":"9f2c4a1e-7b3d-4e8a-b6c1-2d5f8a9e0b7c","t":"117bd4e6","c":8}"#);
+        assert!(!Validator::GrafanaApiKey.check(report.as_bytes()));
+        assert!(!Validator::GrafanaApiKey.check(b"eyJrIjoiN11vw3byjtt9fbUg5qh1GL6rDddo5wPVBlxh3e"));
+    }
 
     fn github_token(prefix: &str, body: &str) -> String {
         let sum = base62_crc32(body.as_bytes());
