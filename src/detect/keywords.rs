@@ -29,7 +29,7 @@ use aho_corasick::{
 /// about 2.5× faster but takes a few milliseconds to build: a hook or an editor scanning
 /// a few files must not pay that, a tree scan of megabytes recovers it many times over.
 const DFA_AFTER_BYTES: u64 = 4 * 1024 * 1024;
-/// Stretches of a buffer the DFA walks at once.
+/// Stretches of a buffer the DFA walks at once (the walk in `dfa_hits` is written out for four).
 const LANES: usize = 4;
 /// Shorter buffers are walked in one lane: the lanes' warm-up and bookkeeping would cost more
 /// than they save.
