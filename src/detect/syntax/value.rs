@@ -53,6 +53,7 @@ pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
         || is_crypt_hash(v)
         || is_publishable(v)
         || is_expression(v)
+        || is_env_assignment(v)
         || is_location(v)
         || names_itself(v)
     {
@@ -316,6 +317,23 @@ fn is_publishable(v: &[u8]) -> bool {
             .iter()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b));
     twilio_sid || PREFIXES.iter().any(|p| v.starts_with(p))
+}
+
+/// `DB_PASSWORD=v`, `KEYWARD_ACCURACY_SEED=N`: an environment assignment written as one value
+/// (`seed: \`X_SEED=N\`` in a comment). Its own name is read where it stands, so the whole is
+/// no credential. Base64 padding (`…==`) has nothing after its `=`.
+fn is_env_assignment(v: &[u8]) -> bool {
+    let Some(eq) = v.iter().position(|&b| b == b'=') else {
+        return false;
+    };
+    let name = &v[..eq];
+    name.len() >= 3
+        && name.first().is_some_and(u8::is_ascii_uppercase)
+        && name.contains(&b'_')
+        && name
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+        && v.get(eq + 1).is_some_and(|&b| b != b'=')
 }
 
 /// Code, not a literal: a member access (`creds.SessionToken`), a call, an index, a YAML tag,
@@ -920,6 +938,13 @@ mod tests {
                 assert_eq!(judge(kind, v), None, "{v} under {kind:?}");
             }
         }
+        // An environment assignment quoted whole; base64 padding is no assignment.
+        let quoted = format!("DB_PASSWORD={}", ["Xq7v", "T2mZp9"].concat());
+        for v in ["KEYWARD_ACCURACY_SEED=N", quoted.as_str()] {
+            assert_eq!(judge(NameKind::Secret, v), None, "{v}");
+        }
+        assert!(!is_env_assignment(b"QWxhZGRpbjpvcGVuIHNlc2FtZQ=="));
+        assert!(!is_env_assignment(b"Xq7v=T2mZp9wQ"));
         // A Twilio account SID names an account; the same hex without `AC` may be its token.
         let hex = "0a1b2c3d4e5f6a7b".repeat(2);
         assert_eq!(judge(NameKind::Secret, &format!("AC{hex}")), None);
