@@ -177,10 +177,9 @@ fn run_rule(
 fn filtered_out(det: &Detector, rule: &Rule, secret: &[u8]) -> bool {
     let f = &det.filters;
     if (!rule.skips("known_example") && f.is_known_example(secret))
-        || (!rule.skips("placeholder") && f.is_placeholder_text(secret))
         || (!rule.skips("placeholder")
-            && is_filler(secret)
-            && !(rule.skips("typed_run") && is_typed_run(secret)))
+            && (f.is_placeholder_text(secret)
+                || (is_filler(secret) && !(rule.skips("typed_run") && is_typed_run(secret)))))
         || (!rule.skips("reference") && f.is_reference(secret))
     {
         return true;

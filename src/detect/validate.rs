@@ -349,7 +349,7 @@ fn grafana_api_key(value: &[u8]) -> bool {
     let Some(plain) = decode_base64_any(value) else {
         return false;
     };
-    let has = |needle: &[u8]| plain.windows(needle.len()).any(|w| w == needle);
+    let has = |needle: &[u8]| memchr::memmem::find(&plain, needle).is_some();
     plain.starts_with(br#"{"k":""#) && has(br#""n"#) && !has(br#""t""#)
 }
 
