@@ -367,7 +367,7 @@ fn is_expression(v: &[u8]) -> bool {
     // cut at its closing quote; a lone backtick elsewhere is a password's symbol. Byte escapes
     // (`\x9b\xbe…`) are a test vector written out, not a pasted credential, and a line break
     // or tab escape (`some\r\nkey`) is text: tokens hold neither.
-    if (v.iter().any(|b| b"()[]{}".contains(b)) && !has_lone_closer(v))
+    if (v.iter().any(|b| b"()[]{}".contains(b)) && !has_unopened_closer(v))
         || (v.iter().any(|b| b"<>".contains(b)) && !has_lone_angle(v))
         || v.iter().filter(|&&b| b == b'`').count() >= 2
         || v.windows(2).any(|w| w == b":`")
@@ -430,16 +430,47 @@ fn has_lone_angle(v: &[u8]) -> bool {
             .any(|w| matches!(w, b"->" | b"=>" | b"<=" | b">=" | b"<-" | b"<<" | b">>"))
 }
 
-/// One closing bracket and no other in a value of every class (`Zxcvbnm@12345)`): it closes
-/// nothing, so it is no call or index; code opens a bracket before it closes one (a truncated
-/// call, `getValue(`, ends with an opener and stays code).
-fn has_lone_closer(v: &[u8]) -> bool {
-    let brackets: Vec<u8> = v
-        .iter()
-        .copied()
-        .filter(|b| b"()[]{}".contains(b))
-        .collect();
-    matches!(brackets.as_slice(), [b')' | b']' | b'}']) && is_mixed_class(v)
+/// One or two brackets, a closer among them that closes nothing, in a value of every class
+/// (`Zxcvbnm@12345)`, `h]6EszR}vJ*m`): no call or index, which opens a bracket before it closes
+/// one; a password generator does not care. A truncated call (`getValue(`) only leaves one
+/// open and stays code; more brackets (`a[b[1]]]`, `Ab1]Cd2]Ef3]…`) are structure.
+fn has_unopened_closer(v: &[u8]) -> bool {
+    let brackets = v.iter().filter(|b| b"()[]{}".contains(b)).count();
+    brackets <= 2 && is_mixed_class(v) && bracket_pairing(v).closes_unopened
+}
+
+/// How a value's brackets pair up.
+struct Pairing {
+    /// Some closer comes with no opener of its kind before it.
+    closes_unopened: bool,
+    /// Some opener is still open at the end (or when the stray closer came).
+    left_open: bool,
+}
+
+fn bracket_pairing(v: &[u8]) -> Pairing {
+    let mut open = Vec::new();
+    for &b in v {
+        let opener = match b {
+            b'(' | b'[' | b'{' => {
+                open.push(b);
+                continue;
+            }
+            b')' => b'(',
+            b']' => b'[',
+            b'}' => b'{',
+            _ => continue,
+        };
+        if open.pop() != Some(opener) {
+            return Pairing {
+                closes_unopened: true,
+                left_open: !open.is_empty(),
+            };
+        }
+    }
+    Pairing {
+        closes_unopened: false,
+        left_open: !open.is_empty(),
+    }
 }
 
 /// Twelve or more characters with capitals, small letters and digits all present.
@@ -475,24 +506,8 @@ fn is_symbol_soup(v: &[u8]) -> bool {
     if is_django_key_shaped(v) {
         return true;
     }
-    let mut open = Vec::new();
-    for &b in v {
-        match b {
-            b'(' | b'[' | b'{' => open.push(b),
-            b')' | b']' | b'}' => {
-                let opener = match b {
-                    b')' => b'(',
-                    b']' => b'[',
-                    _ => b'{',
-                };
-                if open.pop() != Some(opener) {
-                    return true;
-                }
-            }
-            _ => {}
-        }
-    }
-    !open.is_empty()
+    let pairing = bracket_pairing(v);
+    pairing.closes_unopened || pairing.left_open
 }
 
 /// A path, URL, host name or e-mail address: where a credential is, not what it is.
@@ -755,7 +770,14 @@ mod tests {
 
     #[test]
     fn a_closing_bracket_that_closes_nothing_is_a_password_symbol() {
-        for v in ["Zxcvbnm@12345)", "Rt7]Kp4Wq9Lm2x", "Qx8vLm2}Rt9Zk"] {
+        // Two that close nothing, as in AWS's IAM examples (`h]6EszR}vJ*m`), count the same.
+        for v in [
+            "Zxcvbnm@12345)",
+            "Rt7]Kp4Wq9Lm2x",
+            "Qx8vLm2}Rt9Zk",
+            "]35d/{pB9Fo9wJ",
+            "h]6EszR}vJ*m",
+        ] {
             assert!(judge(NameKind::Password, v).is_some(), "{v}");
         }
         // Calls, indexes and truncated calls keep their meaning, as do short or one-class values.
@@ -765,6 +787,8 @@ mod tests {
             "Config.Get(Key9)",
             "end)",
             "value2)",
+            "items[Index2]]",
+            "Lookup(Key9)]x",
         ] {
             assert_eq!(judge(NameKind::Password, v), None, "{v}");
         }
