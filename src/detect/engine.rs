@@ -335,6 +335,9 @@ fn read_pairs(
         let value = &bytes[pair.value.clone()];
         let rule = match value::classify(kind, value, names) {
             Some(Tier::Generated) => det.reader_rules.generated,
+            // Under a bare `key` (`self.key`, `{"key": "user:123"}`) only a generated-looking
+            // value is a secret; a word or a label is the lookup key it names.
+            Some(Tier::Human) if names.is_bare_key(&bytes[pair.name.clone()]) => None,
             Some(Tier::Human) => det.reader_rules.human,
             None => None,
         };

@@ -379,7 +379,16 @@ fn embedded(bytes: &[u8], name: &Range<usize>) -> Option<Range<usize>> {
         // HTTPie and curl take it); other names need the blank (`"token:abc"` is a label).
         Some(b':') if bytes.get(p + 1) == Some(&b' ') || is_header_name(&bytes[name.clone()]) => {
             let v = skip_blank(bytes, p + 1);
-            unquoted(bytes, v, b"\"'`;&, \t\r\n\\<>")
+            let value = unquoted(bytes, v, b"\"'`;&, \t\r\n\\<>")?;
+            // `For USER_PASSWORD_AUTH: USERNAME (required), …`: a word with more words after
+            // it is prose around a name (an apostrophe earlier on the line looked like a
+            // string's quote), not a pair.
+            let after = skip_blank(bytes, value.end);
+            let prose = after > value.end
+                && bytes
+                    .get(after)
+                    .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'(');
+            (!prose).then_some(value)
         }
         _ => None,
     }
@@ -692,8 +701,11 @@ fn operator_len(s: &[u8]) -> Option<usize> {
 }
 
 /// After `name:`, a type annotation followed by `=`: returns the position after the `=`.
+/// A `,` outside the type's brackets (`password: str, method: str = "scrypt"`) ends the
+/// parameter: the `=` after it is the next one's.
 fn annotation_end(bytes: &[u8], from: usize) -> Option<usize> {
     let limit = (from + 80).min(bytes.len());
+    let mut depth = 0usize;
     for i in from..limit {
         match bytes[i] {
             b'=' => {
@@ -703,9 +715,11 @@ fn annotation_end(bytes: &[u8], from: usize) -> Option<usize> {
                 }
                 return Some(i + 1);
             }
+            b'<' | b'[' => depth += 1,
+            b'>' | b']' => depth = depth.saturating_sub(1),
+            b',' if depth == 0 => return None,
             b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => {}
-            b' ' | b'\t' | b'&' | b'\'' | b'<' | b'>' | b'[' | b']' | b',' | b'.' | b'*' | b'?'
-            | b'|' | b'_' | b':' => {}
+            b' ' | b'\t' | b'&' | b'\'' | b',' | b'.' | b'*' | b'?' | b'|' | b'_' | b':' => {}
             _ => return None,
         }
     }
@@ -1217,6 +1231,8 @@ mod tests {
             r#"db_password ||= "@V""#,
             r#"const db_password: &str = "@V";"#,
             r#"db_password: str = "@V""#,
+            r#"db_password: Dict[str, str] = "@V""#,
+            r#"db_password: HashMap<String, String> = "@V""#,
             r#"var db_password string = "@V""#,
             r#"    DbPassword: "@V","#,
             r#"{"db_password": "@V"}"#,
@@ -1507,6 +1523,11 @@ mod tests {
         assert_eq!(src("password = getpass()", "password"), None);
         assert_eq!(src(r#"os.getenv("API_TOKEN", default)"#, "TOKEN"), None);
         assert_eq!(src("if password =~ /x/", "password"), None);
+        // The next parameter's default is not this one's value.
+        assert_eq!(
+            src(r#"def h(password: str, method: str = "@V"):"#, "password"),
+            None
+        );
     }
 
     #[test]
@@ -1515,6 +1536,18 @@ mod tests {
         assert_eq!(src(r#"args = ["Private-Token:@V"]"#, "Token"), Some(v()));
         assert_eq!(src(r#"label = "token:@V""#, "token"), None);
         assert_eq!(src(r#"label = "x-auth-token:@V""#, "token"), None);
+    }
+
+    #[test]
+    fn a_word_followed_by_more_words_in_a_string_is_prose() {
+        assert_eq!(src(r#"msg = "X-Api-Key: @V""#, "Key"), Some(v()));
+        assert_eq!(src(r#"msg = 'token: @V, then more'"#, "token"), Some(v()));
+        for text in [
+            "// it's: PASSWORD_VERIFIER: Next challenge is to supply it",
+            "/* you're asked for USER_PASSWORD_AUTH: USERNAME (required) */",
+        ] {
+            assert_eq!(src(text, "PASSWORD"), None, "{text}");
+        }
     }
 
     #[test]

@@ -168,6 +168,18 @@ impl Names {
             && !words.iter().any(|w| self.word_kind(w).is_some())
     }
 
+    /// Is the name `key` alone, or a member or entry called `key` (`self.key`, `{"key": …}`)?
+    /// Such a name holds a dictionary, cache or lookup key as often as a secret.
+    pub fn is_bare_key(&self, name: &[u8]) -> bool {
+        let last = name.rsplit(|&b| b == b'.').next().unwrap_or(name);
+        let word = last
+            .iter()
+            .copied()
+            .filter(u8::is_ascii_alphanumeric)
+            .collect::<Vec<u8>>();
+        word.eq_ignore_ascii_case(b"key")
+    }
+
     /// Is `value` a word that a password field holds when it holds no password (`required`,
     /// `hidden`, `new-password`)?
     pub fn is_non_password_value(&self, value: &[u8]) -> bool {
@@ -261,6 +273,24 @@ mod tests {
             split_words(b"AWS_SECRET_ACCESS_KEY"),
             ["aws", "secret", "access", "key"]
         );
+    }
+
+    #[test]
+    fn a_bare_key_is_told_from_a_named_one() {
+        let names = Names::builtin();
+        for n in [
+            "key",
+            "Key",
+            "self.key",
+            "notification.key",
+            "\"key\"",
+            "$key",
+        ] {
+            assert!(names.is_bare_key(n.as_bytes()), "{n}");
+        }
+        for n in ["api_key", "secretKey", "key_id", "monkey", "self.api_key"] {
+            assert!(!names.is_bare_key(n.as_bytes()), "{n}");
+        }
     }
 
     /// The vocabulary's own examples: every listed name is (or is not) a credential name.

@@ -59,6 +59,10 @@ pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
     {
         return None;
     }
+    if starts_with_date(v) {
+        // `2023-01-01T08:06:00Z`: when something happened or expires, not a secret.
+        return None;
+    }
     let digits_only = v.iter().all(u8::is_ascii_digit);
     if digits_only {
         // A port, a count, a timestamp or a PIN: never generated-looking. Under a password
@@ -85,6 +89,13 @@ pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
     if looks_random(v) && !is_wordy(v) {
         return Some(Tier::Generated);
     }
+    // Capitals alone (`BOTH`, `USERNAME`, `NEW-ACCESS`) are a constant or an enum's value: the
+    // setting's mode, not a password someone typed.
+    if v.iter()
+        .all(|b| b.is_ascii_uppercase() || b"-_".contains(b))
+    {
+        return None;
+    }
     match kind {
         NameKind::Password
             if !names.is_non_password_value(v)
@@ -100,6 +111,18 @@ pub fn classify(kind: NameKind, value: &[u8], names: &Names) -> Option<Tier> {
         }
         _ => None,
     }
+}
+
+/// `2023-01-01`, `2021-12-25T21:30:00Z`: an ISO 8601 date, with or without its time.
+fn starts_with_date(v: &[u8]) -> bool {
+    let digits = |r: std::ops::Range<usize>| v[r].iter().all(u8::is_ascii_digit);
+    v.len() >= 10
+        && digits(0..4)
+        && v[4] == b'-'
+        && digits(5..7)
+        && v[7] == b'-'
+        && digits(8..10)
+        && v.get(10).is_none_or(|b| matches!(b, b'T' | b' ' | b't'))
 }
 
 /// The stand-in names of examples and tests, in English and Japanese usage.
@@ -341,6 +364,11 @@ fn is_env_assignment(v: &[u8]) -> bool {
 fn is_expression(v: &[u8]) -> bool {
     if is_symbol_soup(v) && !has_text_escape(v) {
         return false;
+    }
+    // `"Credential="+e.accessKeyId+"/"`: a string cut open for a concatenation, read between
+    // its quotes.
+    if v.len() > 2 && v[0] == b'+' && v.ends_with(b"+") {
+        return true;
     }
     // A leading `|`, `>`, `{`, `[`, `(`, `$`, `%`, `=`, `<`, `:` or `,` is a block marker, a
     // substitution, a format or markup (`%s`, and `%C3%A7…` percent-encoded text, too).
@@ -957,6 +985,13 @@ mod tests {
             "some\\r\\n\\rkey",
             "attr:`CustomUser.USERNAME_FIELD",
             "_5#y2L\"F4Q8z\\n\\xec]/",
+            "BOTH",
+            "USERNAME",
+            "NEW-ACCESS",
+            "2021-12-25T21:30:00Z",
+            "2016-09-08",
+            "+e.accessKeyId+",
+            "+a.value+",
         ] {
             for kind in [NameKind::Password, NameKind::Secret] {
                 assert_eq!(judge(kind, v), None, "{v} under {kind:?}");
