@@ -560,6 +560,20 @@ pub fn line_syntaxes() -> Vec<LineSyntax> {
             },
         },
         LineSyntax {
+            // An older README: an indented block showing a shell session, prompt included.
+            name: "markdown-prompt-session",
+            path: "README.md",
+            named: true,
+            render: |r, d, var, _, t| {
+                d.raw(&format!(
+                    "Starting the {} worker\n\nIn a terminal:\n\n    $ export {var}=",
+                    r.word()
+                ))
+                .val(t)
+                .raw("\n    $ ./worker --verbose\n\nThat is all.\n");
+            },
+        },
+        LineSyntax {
             name: "markdown-env-block",
             path: "docs/setup.md",
             named: true,

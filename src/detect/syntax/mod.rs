@@ -1066,7 +1066,10 @@ fn starts_line(bytes: &[u8], at: usize) -> bool {
 /// `API_TOKEN=v` as a whole line: the name starts the line, is upper snake case, `=` follows at
 /// once and the value runs to the end of the line without a blank.
 fn env_line(bytes: &[u8], name: &Range<usize>) -> bool {
-    let starts_line = name.start == 0 || bytes[name.start - 1] == b'\n';
+    let starts_line = name.start == 0
+        || bytes[name.start - 1] == b'\n'
+        || (line_head(bytes, name.start).starts_with(b"$ ")
+            && without_prompt(line_head(bytes, name.start)).is_empty());
     let upper = bytes[name.clone()]
         .iter()
         .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_');
@@ -1089,10 +1092,19 @@ fn after_define(bytes: &[u8], at: usize) -> bool {
     head == b"#define" && matches!(bytes[at - 1], b' ' | b'\t')
 }
 
-/// Does the line holding `at` start with `export ` right before the name?
+/// Does the line holding `at` start with `export ` right before the name, behind a shell
+/// prompt or a comment mark if any (`$ export NAME=v` in a README, `# export NAME=v`)?
 fn after_export(bytes: &[u8], at: usize) -> bool {
-    let head = line_head(bytes, at);
+    let head = without_prompt(line_head(bytes, at));
     head == b"export " || head == b"export\t"
+}
+
+/// A line's head without a leading shell prompt or comment mark (`$ `, `# `).
+fn without_prompt(head: &[u8]) -> &[u8] {
+    match head {
+        [b'$' | b'#', b' ', rest @ ..] => rest.trim_ascii_start(),
+        _ => head,
+    }
 }
 
 /// The text between the start of `at`'s line (indentation skipped) and `at`, looked for no
@@ -1511,6 +1523,15 @@ mod tests {
     #[test]
     fn an_env_line_is_read_in_any_file() {
         assert_eq!(src("REACT_APP_DB_PASSWORD=@V\n", "PASSWORD"), Some(v()));
+        // Behind a shell prompt, as a README shows a session, or commented out.
+        for text in [
+            "    $ export DB_PASSWORD=@V\n",
+            "$ DB_PASSWORD=@V\n",
+            "# export DB_PASSWORD=@V\n",
+        ] {
+            assert_eq!(src(text, "PASSWORD"), Some(v()), "{text}");
+        }
+        assert_eq!(src("echo $ DB_PASSWORD=@V\n", "PASSWORD"), None);
         assert_eq!(
             src("DB_PASSWORD=@V # prod", "PASSWORD"),
             None,
