@@ -446,12 +446,13 @@ fn is_expression(v: &[u8]) -> bool {
     member && !v.iter().any(u8::is_ascii_digit)
 }
 
-/// One `<` or `>` inside a long value drawn from every class (`1fH@:ZM9TB<rKrmG,sNm`): a
-/// password's symbol. Code compares or points with it (`i<n`, `->`, `=>`, `<=`), generics and
-/// markup pair it (`Vec<u8>`), and short values are too small to tell.
+/// One `<` or `>`, or two pointing the same way, inside a long value drawn from every class
+/// (`1fH@:ZM9TB<rKrmG,sNm`, `4Gr!!IOZ<Ngl<Knvsc:?`): a password's symbols. Code compares or
+/// points with them (`i<n`, `->`, `=>`, `<=`), generics and markup pair them (`Vec<u8>`), and
+/// short values are too small to tell.
 fn has_lone_angle(v: &[u8]) -> bool {
-    let angles = v.iter().filter(|b| b"<>".contains(b)).count();
-    angles == 1
+    let angles: Vec<u8> = v.iter().copied().filter(|b| b"<>".contains(b)).collect();
+    matches!(angles.as_slice(), [_] | [b'<', b'<'] | [b'>', b'>'])
         && is_mixed_class(v)
         && !v
             .windows(2)
@@ -751,6 +752,7 @@ mod tests {
             "1fH@:ZM9TB<rKrmG,sNm",
             "IoCVvQ2hmsCf,jdpypYl",
             "Qw8>zLp3Tk9vXr2m",
+            "4Gr!!IOZ<Ngl<Knvsc:?",
         ] {
             assert!(judge(NameKind::Secret, v).is_some(), "{v}");
         }
@@ -762,6 +764,8 @@ mod tests {
             "HS256,RS256,ES256",
             "read,write,admin",
             "Foo=>Bar9zzzzzzz",
+            "Map<Vec<Item2Abc>>",
+            "cout<<Value2Abcdef",
         ] {
             assert_eq!(judge(NameKind::Secret, v), None, "{v}");
         }
