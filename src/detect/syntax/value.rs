@@ -396,7 +396,7 @@ fn is_expression(v: &[u8]) -> bool {
     // (`\x9b\xbe…`) are a test vector written out, not a pasted credential, and a line break
     // or tab escape (`some\r\nkey`) is text: tokens hold neither.
     if (v.iter().any(|b| b"()[]{}".contains(b)) && !has_unopened_closer(v))
-        || (v.iter().any(|b| b"<>".contains(b)) && !has_lone_angle(v))
+        || (v.iter().any(|b| b"<>".contains(b)) && !has_stray_angles(v))
         || v.iter().filter(|&&b| b == b'`').count() >= 2
         || v.windows(2).any(|w| w == b":`")
         || v.ends_with(b",")
@@ -450,7 +450,7 @@ fn is_expression(v: &[u8]) -> bool {
 /// (`1fH@:ZM9TB<rKrmG,sNm`, `4Gr!!IOZ<Ngl<Knvsc:?`): a password's symbols. Code compares or
 /// points with them (`i<n`, `->`, `=>`, `<=`), generics and markup pair them (`Vec<u8>`), and
 /// short values are too small to tell.
-fn has_lone_angle(v: &[u8]) -> bool {
+fn has_stray_angles(v: &[u8]) -> bool {
     let angles: Vec<u8> = v.iter().copied().filter(|b| b"<>".contains(b)).collect();
     matches!(angles.as_slice(), [_] | [b'<', b'<'] | [b'>', b'>'])
         && is_mixed_class(v)
@@ -472,7 +472,7 @@ fn has_unopened_closer(v: &[u8]) -> bool {
 struct Pairing {
     /// Some closer comes with no opener of its kind before it.
     closes_unopened: bool,
-    /// Some opener is still open at the end (or when the stray closer came).
+    /// Some opener is left open: at the end, or when a stray closer stopped the count.
     left_open: bool,
 }
 
