@@ -1066,10 +1066,12 @@ fn starts_line(bytes: &[u8], at: usize) -> bool {
 /// `API_TOKEN=v` as a whole line: the name starts the line, is upper snake case, `=` follows at
 /// once and the value runs to the end of the line without a blank.
 fn env_line(bytes: &[u8], name: &Range<usize>) -> bool {
+    // At the line's start, or behind nothing but a shell prompt (`$ NAME=v`).
     let starts_line = name.start == 0
         || bytes[name.start - 1] == b'\n'
-        || (line_head(bytes, name.start).starts_with(b"$ ")
-            && without_prompt(line_head(bytes, name.start)).is_empty());
+        || line_head(bytes, name.start)
+            .strip_prefix(b"$ ")
+            .is_some_and(|rest| rest.trim_ascii().is_empty());
     let upper = bytes[name.clone()]
         .iter()
         .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_');

@@ -465,15 +465,18 @@ fn has_stray_angles(v: &[u8]) -> bool {
 /// open and stays code; more brackets (`a[b[1]]]`, `Ab1]Cd2]Ef3]…`) are structure.
 fn has_unopened_closer(v: &[u8]) -> bool {
     let brackets = v.iter().filter(|b| b"()[]{}".contains(b)).count();
-    brackets <= 2 && is_mixed_class(v) && bracket_pairing(v).closes_unopened
+    brackets <= 2 && is_mixed_class(v) && bracket_pairing(v) == Pairing::ClosesUnopened
 }
 
 /// How a value's brackets pair up.
-struct Pairing {
-    /// Some closer comes with no opener of its kind before it.
-    closes_unopened: bool,
-    /// Some opener is left open: at the end, or when a stray closer stopped the count.
-    left_open: bool,
+#[derive(PartialEq, Eq)]
+enum Pairing {
+    /// Every opener is closed, in order.
+    Balanced,
+    /// A closer comes with no opener of its kind before it.
+    ClosesUnopened,
+    /// No stray closer, but an opener is still open at the end.
+    LeftOpen,
 }
 
 fn bracket_pairing(v: &[u8]) -> Pairing {
@@ -490,15 +493,13 @@ fn bracket_pairing(v: &[u8]) -> Pairing {
             _ => continue,
         };
         if open.pop() != Some(opener) {
-            return Pairing {
-                closes_unopened: true,
-                left_open: !open.is_empty(),
-            };
+            return Pairing::ClosesUnopened;
         }
     }
-    Pairing {
-        closes_unopened: false,
-        left_open: !open.is_empty(),
+    if open.is_empty() {
+        Pairing::Balanced
+    } else {
+        Pairing::LeftOpen
     }
 }
 
@@ -535,8 +536,7 @@ fn is_symbol_soup(v: &[u8]) -> bool {
     if is_django_key_shaped(v) {
         return true;
     }
-    let pairing = bracket_pairing(v);
-    pairing.closes_unopened || pairing.left_open
+    bracket_pairing(v) != Pairing::Balanced
 }
 
 /// A path, URL, host name or e-mail address: where a credential is, not what it is.
